@@ -1,0 +1,717 @@
+--
+-- PostgreSQL database dump
+--
+
+\restrict valinor
+
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: public; Type: SCHEMA; Schema: -; Owner: valinor_owner
+--
+
+-- *not* creating schema, since initdb creates it
+
+
+ALTER SCHEMA public OWNER TO valinor_owner;
+
+--
+-- Name: enqueue_send_outbound(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row record;
+  v_job_id bigint;
+begin
+  select o.id, o.tenant_id, o.next_attempt_at into v_row
+  from public.channel_outbox o
+  where o.id = enqueue_send_outbound.outbox_id and o.status = 'pending';
+  if not found then
+    raise exception 'no pending outbox row % for the current tenant', enqueue_send_outbound.outbox_id
+      using errcode = 'P0002';
+  end if;
+  select j.id into v_job_id
+  from graphile_worker.add_job(
+    'sendOutbound',
+    json_build_object('tenantId', v_row.tenant_id, 'outboxId', v_row.id),
+    run_at := coalesce(enqueue_send_outbound.run_at, v_row.next_attempt_at),
+    job_key := 'sendOutbound:' || v_row.id::text,
+    max_attempts := 10
+  ) j;
+  return v_job_id;
+end;
+$$;
+
+
+ALTER FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timestamp with time zone) OWNER TO valinor_owner;
+
+--
+-- Name: FUNCTION enqueue_send_outbound(outbox_id uuid, run_at timestamp with time zone); Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timestamp with time zone) IS 'Adds (or moves) the sendOutbound job of a pending outbox row of the current tenant.';
+
+
+--
+-- Name: resolve_channel_link(text, uuid); Type: FUNCTION; Schema: public; Owner: valinor_lookup
+--
+
+CREATE FUNCTION public.resolve_channel_link(provider text, link_id uuid) RETURNS TABLE(id uuid, tenant_id uuid, provider text, external_account_id text, inbound_secret text, settings jsonb, status text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select l.id, l.tenant_id, l.provider, l.external_account_id, l.inbound_secret, l.settings, l.status
+  from public.channel_links l
+  where l.id = resolve_channel_link.link_id and l.provider = resolve_channel_link.provider;
+$$;
+
+
+ALTER FUNCTION public.resolve_channel_link(provider text, link_id uuid) OWNER TO valinor_lookup;
+
+--
+-- Name: FUNCTION resolve_channel_link(provider text, link_id uuid); Type: COMMENT; Schema: public; Owner: valinor_lookup
+--
+
+COMMENT ON FUNCTION public.resolve_channel_link(provider text, link_id uuid) IS 'Inbound webhooks: the link (and its verification material) for a provider and link id.';
+
+
+--
+-- Name: tenants_with_outbox_work(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: valinor_lookup
+--
+
+CREATE FUNCTION public.tenants_with_outbox_work(stale_before timestamp with time zone, due_before timestamp with time zone) RETURNS TABLE(tenant_id uuid)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select distinct o.tenant_id
+  from public.channel_outbox o
+  where o.status in ('pending', 'sending')
+    and (
+      (o.status = 'sending' and o.locked_at < tenants_with_outbox_work.stale_before)
+      or (o.status = 'pending' and o.next_attempt_at < tenants_with_outbox_work.due_before)
+    );
+$$;
+
+
+ALTER FUNCTION public.tenants_with_outbox_work(stale_before timestamp with time zone, due_before timestamp with time zone) OWNER TO valinor_lookup;
+
+--
+-- Name: FUNCTION tenants_with_outbox_work(stale_before timestamp with time zone, due_before timestamp with time zone); Type: COMMENT; Schema: public; Owner: valinor_lookup
+--
+
+COMMENT ON FUNCTION public.tenants_with_outbox_work(stale_before timestamp with time zone, due_before timestamp with time zone) IS 'Reconciler: ids of tenants that have stale sending rows or overdue pending rows.';
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: channel_links; Type: TABLE; Schema: public; Owner: valinor_owner
+--
+
+CREATE TABLE public.channel_links (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    tenant_id uuid NOT NULL,
+    provider text NOT NULL,
+    name text DEFAULT ''::text NOT NULL,
+    external_account_id text,
+    inbound_secret text NOT NULL,
+    outbound_credentials text,
+    settings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    paused_reason text,
+    paused_until timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT channel_links_external_account_id_check CHECK ((length(external_account_id) <= 200)),
+    CONSTRAINT channel_links_name_check CHECK ((length(name) <= 200)),
+    CONSTRAINT channel_links_paused_reason_check CHECK ((length(paused_reason) <= 1000)),
+    CONSTRAINT channel_links_provider_check CHECK ((provider = ANY (ARRAY['slack'::text, 'telegram'::text, 'whatsapp'::text, 'webhook'::text]))),
+    CONSTRAINT channel_links_settings_check CHECK ((jsonb_typeof(settings) = 'object'::text)),
+    CONSTRAINT channel_links_status_check CHECK ((status = ANY (ARRAY['active'::text, 'paused'::text, 'disabled'::text])))
+);
+
+ALTER TABLE ONLY public.channel_links FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE public.channel_links OWNER TO valinor_owner;
+
+--
+-- Name: TABLE channel_links; Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON TABLE public.channel_links IS 'A provider account (Slack team, Telegram bot, WhatsApp number, webhook endpoint) of one tenant.';
+
+
+--
+-- Name: channel_messages; Type: TABLE; Schema: public; Owner: valinor_owner
+--
+
+CREATE TABLE public.channel_messages (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    tenant_id uuid NOT NULL,
+    channel_link_id uuid NOT NULL,
+    external_message_id text NOT NULL,
+    conversation_id text NOT NULL,
+    sender_id text NOT NULL,
+    thread_ref text,
+    text text NOT NULL,
+    status text DEFAULT 'received'::text NOT NULL,
+    reason text,
+    processing_until timestamp with time zone,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    decided_at timestamp with time zone,
+    CONSTRAINT channel_messages_conversation_id_check CHECK ((length(conversation_id) <= 500)),
+    CONSTRAINT channel_messages_external_message_id_check CHECK (((length(external_message_id) >= 1) AND (length(external_message_id) <= 500))),
+    CONSTRAINT channel_messages_reason_check CHECK ((length(reason) <= 2000)),
+    CONSTRAINT channel_messages_sender_id_check CHECK ((length(sender_id) <= 500)),
+    CONSTRAINT channel_messages_status_check CHECK ((status = ANY (ARRAY['received'::text, 'executed'::text, 'denied'::text, 'ignored'::text, 'execution_failed'::text, 'dispatch_failed'::text]))),
+    CONSTRAINT channel_messages_thread_ref_check CHECK ((length(thread_ref) <= 500))
+);
+
+ALTER TABLE ONLY public.channel_messages FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE public.channel_messages OWNER TO valinor_owner;
+
+--
+-- Name: TABLE channel_messages; Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON TABLE public.channel_messages IS 'One inbound message per (link, provider message id); its status records the decision.';
+
+
+--
+-- Name: channel_outbox; Type: TABLE; Schema: public; Owner: valinor_owner
+--
+
+CREATE TABLE public.channel_outbox (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    tenant_id uuid NOT NULL,
+    channel_message_id uuid NOT NULL,
+    part_index integer DEFAULT 0 NOT NULL,
+    channel_link_id uuid NOT NULL,
+    provider text NOT NULL,
+    conversation_id text NOT NULL,
+    thread_ref text,
+    content text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    attempt_count integer DEFAULT 0 NOT NULL,
+    max_attempts integer NOT NULL,
+    next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
+    locked_at timestamp with time zone,
+    claim_token uuid,
+    last_error text,
+    dead_reason text,
+    provider_message_id text,
+    sent_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT channel_outbox_attempt_count_check CHECK ((attempt_count >= 0)),
+    CONSTRAINT channel_outbox_check CHECK (((status = 'sending'::text) = ((claim_token IS NOT NULL) AND (locked_at IS NOT NULL)))),
+    CONSTRAINT channel_outbox_check1 CHECK (((status = 'sent'::text) = (sent_at IS NOT NULL))),
+    CONSTRAINT channel_outbox_check2 CHECK (((status = 'dead'::text) = (dead_reason IS NOT NULL))),
+    CONSTRAINT channel_outbox_dead_reason_check CHECK ((dead_reason = ANY (ARRAY['permanent'::text, 'exhausted'::text, 'expired'::text]))),
+    CONSTRAINT channel_outbox_last_error_check CHECK ((length(last_error) <= 2000)),
+    CONSTRAINT channel_outbox_max_attempts_check CHECK ((max_attempts > 0)),
+    CONSTRAINT channel_outbox_part_index_check CHECK ((part_index >= 0)),
+    CONSTRAINT channel_outbox_provider_check CHECK ((provider = ANY (ARRAY['slack'::text, 'telegram'::text, 'whatsapp'::text, 'webhook'::text]))),
+    CONSTRAINT channel_outbox_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sending'::text, 'sent'::text, 'dead'::text])))
+);
+
+ALTER TABLE ONLY public.channel_outbox FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE public.channel_outbox OWNER TO valinor_owner;
+
+--
+-- Name: TABLE channel_outbox; Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON TABLE public.channel_outbox IS 'Replies to deliver. The source of truth for delivery: pending -> sending -> sent | dead.';
+
+
+--
+-- Name: channel_outbox_attempts; Type: TABLE; Schema: public; Owner: valinor_owner
+--
+
+CREATE TABLE public.channel_outbox_attempts (
+    id bigint NOT NULL,
+    tenant_id uuid NOT NULL,
+    outbox_id uuid NOT NULL,
+    attempt_number integer NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone DEFAULT now() NOT NULL,
+    outcome text NOT NULL,
+    error_class text,
+    ambiguous boolean DEFAULT false NOT NULL,
+    provider_status integer,
+    provider_code text,
+    error text,
+    duration_ms integer,
+    CONSTRAINT channel_outbox_attempts_attempt_number_check CHECK ((attempt_number > 0)),
+    CONSTRAINT channel_outbox_attempts_duration_ms_check CHECK ((duration_ms >= 0)),
+    CONSTRAINT channel_outbox_attempts_error_check CHECK ((length(error) <= 2000)),
+    CONSTRAINT channel_outbox_attempts_error_class_check CHECK ((error_class = ANY (ARRAY['transient'::text, 'rateLimited'::text, 'permanent'::text, 'linkLevel'::text]))),
+    CONSTRAINT channel_outbox_attempts_outcome_check CHECK ((outcome = ANY (ARRAY['sent'::text, 'retry'::text, 'dead'::text, 'abandoned'::text]))),
+    CONSTRAINT channel_outbox_attempts_provider_code_check CHECK ((length(provider_code) <= 200))
+);
+
+ALTER TABLE ONLY public.channel_outbox_attempts FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE public.channel_outbox_attempts OWNER TO valinor_owner;
+
+--
+-- Name: TABLE channel_outbox_attempts; Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON TABLE public.channel_outbox_attempts IS 'Every send attempt and its outcome; an abandoned attempt marks a send whose worker died.';
+
+
+--
+-- Name: channel_outbox_attempts_id_seq; Type: SEQUENCE; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE public.channel_outbox_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.channel_outbox_attempts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: tenants; Type: TABLE; Schema: public; Owner: valinor_owner
+--
+
+CREATE TABLE public.tenants (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tenants_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
+);
+
+
+ALTER TABLE public.tenants OWNER TO valinor_owner;
+
+--
+-- Name: TABLE tenants; Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON TABLE public.tenants IS 'A customer of Valinor. Not tenant-scoped itself: only the owner role (operator CLI, worker) reads it.';
+
+
+--
+-- Name: channel_links channel_links_pkey; Type: CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_links
+    ADD CONSTRAINT channel_links_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: channel_links channel_links_tenant_id_id_key; Type: CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_links
+    ADD CONSTRAINT channel_links_tenant_id_id_key UNIQUE (tenant_id, id);
+
+
+--
+-- Name: channel_messages channel_messages_channel_link_id_external_message_id_key; Type: CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_messages
+    ADD CONSTRAINT channel_messages_channel_link_id_external_message_id_key UNIQUE (channel_link_id, external_message_id);
+
+
+--
+-- Name: channel_messages channel_messages_pkey; Type: CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_messages
+    ADD CONSTRAINT channel_messages_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: channel_messages channel_messages_tenant_id_id_key; Type: CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_messages
+    ADD CONSTRAINT channel_messages_tenant_id_id_key UNIQUE (tenant_id, id);
+
+
+--
+-- Name: channel_outbox_attempts channel_outbox_attempts_pkey; Type: CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_outbox_attempts
+    ADD CONSTRAINT channel_outbox_attempts_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: channel_outbox channel_outbox_channel_message_id_part_index_key; Type: CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_outbox
+    ADD CONSTRAINT channel_outbox_channel_message_id_part_index_key UNIQUE (channel_message_id, part_index);
+
+
+--
+-- Name: channel_outbox channel_outbox_pkey; Type: CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_outbox
+    ADD CONSTRAINT channel_outbox_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: channel_outbox channel_outbox_tenant_id_id_key; Type: CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_outbox
+    ADD CONSTRAINT channel_outbox_tenant_id_id_key UNIQUE (tenant_id, id);
+
+
+--
+-- Name: tenants tenants_pkey; Type: CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.tenants
+    ADD CONSTRAINT tenants_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: channel_links_tenant_id_idx; Type: INDEX; Schema: public; Owner: valinor_owner
+--
+
+CREATE INDEX channel_links_tenant_id_idx ON public.channel_links USING btree (tenant_id);
+
+
+--
+-- Name: channel_messages_tenant_status_idx; Type: INDEX; Schema: public; Owner: valinor_owner
+--
+
+CREATE INDEX channel_messages_tenant_status_idx ON public.channel_messages USING btree (tenant_id, status, received_at);
+
+
+--
+-- Name: channel_outbox_active_idx; Type: INDEX; Schema: public; Owner: valinor_owner
+--
+
+CREATE INDEX channel_outbox_active_idx ON public.channel_outbox USING btree (next_attempt_at) INCLUDE (tenant_id, status, locked_at, channel_link_id) WHERE (status = ANY (ARRAY['pending'::text, 'sending'::text]));
+
+
+--
+-- Name: channel_outbox_attempts_outbox_idx; Type: INDEX; Schema: public; Owner: valinor_owner
+--
+
+CREATE INDEX channel_outbox_attempts_outbox_idx ON public.channel_outbox_attempts USING btree (outbox_id, attempt_number);
+
+
+--
+-- Name: channel_outbox_attempts_tenant_idx; Type: INDEX; Schema: public; Owner: valinor_owner
+--
+
+CREATE INDEX channel_outbox_attempts_tenant_idx ON public.channel_outbox_attempts USING btree (tenant_id);
+
+
+--
+-- Name: channel_outbox_channel_link_id_idx; Type: INDEX; Schema: public; Owner: valinor_owner
+--
+
+CREATE INDEX channel_outbox_channel_link_id_idx ON public.channel_outbox USING btree (channel_link_id);
+
+
+--
+-- Name: channel_outbox_channel_message_id_idx; Type: INDEX; Schema: public; Owner: valinor_owner
+--
+
+CREATE INDEX channel_outbox_channel_message_id_idx ON public.channel_outbox USING btree (channel_message_id);
+
+
+--
+-- Name: channel_outbox_tenant_status_next_idx; Type: INDEX; Schema: public; Owner: valinor_owner
+--
+
+CREATE INDEX channel_outbox_tenant_status_next_idx ON public.channel_outbox USING btree (tenant_id, status, next_attempt_at);
+
+
+--
+-- Name: channel_links channel_links_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_links
+    ADD CONSTRAINT channel_links_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: channel_messages channel_messages_tenant_id_channel_link_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_messages
+    ADD CONSTRAINT channel_messages_tenant_id_channel_link_id_fkey FOREIGN KEY (tenant_id, channel_link_id) REFERENCES public.channel_links(tenant_id, id) ON DELETE CASCADE;
+
+
+--
+-- Name: channel_messages channel_messages_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_messages
+    ADD CONSTRAINT channel_messages_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: channel_outbox_attempts channel_outbox_attempts_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_outbox_attempts
+    ADD CONSTRAINT channel_outbox_attempts_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: channel_outbox_attempts channel_outbox_attempts_tenant_id_outbox_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_outbox_attempts
+    ADD CONSTRAINT channel_outbox_attempts_tenant_id_outbox_id_fkey FOREIGN KEY (tenant_id, outbox_id) REFERENCES public.channel_outbox(tenant_id, id) ON DELETE CASCADE;
+
+
+--
+-- Name: channel_outbox channel_outbox_tenant_id_channel_link_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_outbox
+    ADD CONSTRAINT channel_outbox_tenant_id_channel_link_id_fkey FOREIGN KEY (tenant_id, channel_link_id) REFERENCES public.channel_links(tenant_id, id) ON DELETE CASCADE;
+
+
+--
+-- Name: channel_outbox channel_outbox_tenant_id_channel_message_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_outbox
+    ADD CONSTRAINT channel_outbox_tenant_id_channel_message_id_fkey FOREIGN KEY (tenant_id, channel_message_id) REFERENCES public.channel_messages(tenant_id, id) ON DELETE CASCADE;
+
+
+--
+-- Name: channel_outbox channel_outbox_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE ONLY public.channel_outbox
+    ADD CONSTRAINT channel_outbox_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: channel_links; Type: ROW SECURITY; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE public.channel_links ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: channel_messages; Type: ROW SECURITY; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE public.channel_messages ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: channel_outbox; Type: ROW SECURITY; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE public.channel_outbox ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: channel_outbox_attempts; Type: ROW SECURITY; Schema: public; Owner: valinor_owner
+--
+
+ALTER TABLE public.channel_outbox_attempts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: channel_links tenant_isolation; Type: POLICY; Schema: public; Owner: valinor_owner
+--
+
+CREATE POLICY tenant_isolation ON public.channel_links USING ((tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid)) WITH CHECK ((tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid));
+
+
+--
+-- Name: channel_messages tenant_isolation; Type: POLICY; Schema: public; Owner: valinor_owner
+--
+
+CREATE POLICY tenant_isolation ON public.channel_messages USING ((tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid)) WITH CHECK ((tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid));
+
+
+--
+-- Name: channel_outbox tenant_isolation; Type: POLICY; Schema: public; Owner: valinor_owner
+--
+
+CREATE POLICY tenant_isolation ON public.channel_outbox USING ((tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid)) WITH CHECK ((tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid));
+
+
+--
+-- Name: channel_outbox_attempts tenant_isolation; Type: POLICY; Schema: public; Owner: valinor_owner
+--
+
+CREATE POLICY tenant_isolation ON public.channel_outbox_attempts USING ((tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid)) WITH CHECK ((tenant_id = (NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text))::uuid));
+
+
+--
+-- Name: SCHEMA public; Type: ACL; Schema: -; Owner: valinor_owner
+--
+
+REVOKE USAGE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO valinor_app;
+GRANT USAGE ON SCHEMA public TO valinor_lookup;
+
+
+--
+-- Name: FUNCTION enqueue_send_outbound(outbox_id uuid, run_at timestamp with time zone); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timestamp with time zone) TO valinor_app;
+
+
+--
+-- Name: FUNCTION resolve_channel_link(provider text, link_id uuid); Type: ACL; Schema: public; Owner: valinor_lookup
+--
+
+REVOKE ALL ON FUNCTION public.resolve_channel_link(provider text, link_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.resolve_channel_link(provider text, link_id uuid) TO valinor_app;
+
+
+--
+-- Name: FUNCTION tenants_with_outbox_work(stale_before timestamp with time zone, due_before timestamp with time zone); Type: ACL; Schema: public; Owner: valinor_lookup
+--
+
+REVOKE ALL ON FUNCTION public.tenants_with_outbox_work(stale_before timestamp with time zone, due_before timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.tenants_with_outbox_work(stale_before timestamp with time zone, due_before timestamp with time zone) TO valinor_owner;
+
+
+--
+-- Name: TABLE channel_links; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT ON TABLE public.channel_links TO valinor_app;
+
+
+--
+-- Name: COLUMN channel_links.id; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(id) ON TABLE public.channel_links TO valinor_lookup;
+
+
+--
+-- Name: COLUMN channel_links.tenant_id; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE public.channel_links TO valinor_lookup;
+
+
+--
+-- Name: COLUMN channel_links.provider; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(provider) ON TABLE public.channel_links TO valinor_lookup;
+
+
+--
+-- Name: COLUMN channel_links.external_account_id; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(external_account_id) ON TABLE public.channel_links TO valinor_lookup;
+
+
+--
+-- Name: COLUMN channel_links.inbound_secret; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(inbound_secret) ON TABLE public.channel_links TO valinor_lookup;
+
+
+--
+-- Name: COLUMN channel_links.settings; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(settings) ON TABLE public.channel_links TO valinor_lookup;
+
+
+--
+-- Name: COLUMN channel_links.status; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(status) ON TABLE public.channel_links TO valinor_lookup;
+
+
+--
+-- Name: TABLE channel_messages; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.channel_messages TO valinor_app;
+
+
+--
+-- Name: TABLE channel_outbox; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT,INSERT ON TABLE public.channel_outbox TO valinor_app;
+
+
+--
+-- Name: COLUMN channel_outbox.tenant_id; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE public.channel_outbox TO valinor_lookup;
+
+
+--
+-- Name: COLUMN channel_outbox.status; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(status) ON TABLE public.channel_outbox TO valinor_lookup;
+
+
+--
+-- Name: COLUMN channel_outbox.next_attempt_at; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(next_attempt_at) ON TABLE public.channel_outbox TO valinor_lookup;
+
+
+--
+-- Name: COLUMN channel_outbox.locked_at; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(locked_at) ON TABLE public.channel_outbox TO valinor_lookup;
+
+
+--
+-- Name: TABLE channel_outbox_attempts; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT ON TABLE public.channel_outbox_attempts TO valinor_app;
+
+
+--
+-- PostgreSQL database dump complete
+--
+
+\unrestrict valinor
+
