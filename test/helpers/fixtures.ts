@@ -69,7 +69,14 @@ export async function createOutboxRow(
     `insert into channel_outbox
        (tenant_id, channel_message_id, channel_link_id, provider, conversation_id, content, status, max_attempts)
      values ($1, $2, $3, 'webhook', 'conversation-1', $4, $5, $6) returning id`,
-    [tenantId, messageId, linkId, fields.content ?? "reply", fields.status ?? "pending", fields.maxAttempts ?? 5],
+    [
+      tenantId,
+      messageId,
+      linkId,
+      fields.content ?? "reply",
+      fields.status ?? "pending",
+      fields.maxAttempts ?? 5,
+    ],
   );
   return rows[0]!.id;
 }

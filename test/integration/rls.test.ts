@@ -50,7 +50,12 @@ async function asRole<T extends pg.QueryResultRow>(
 }
 
 /** Outcome of a write: the number of rows it touched, or the SQLSTATE it failed with. */
-async function attempt(role: "owner" | "app", tenant: string | null, sql: string, params: unknown[]) {
+async function attempt(
+  role: "owner" | "app",
+  tenant: string | null,
+  sql: string,
+  params: unknown[],
+) {
   try {
     return { rows: (await asRole(role, tenant, sql, params)).rowCount ?? 0 };
   } catch (error) {
@@ -66,7 +71,10 @@ async function insertCopy(table: string, row: Record<string, unknown>) {
     [table],
   );
   const columns = rows.map((r) => pg.escapeIdentifier(r.column_name)).join(", ");
-  const copy = { ...row, ...("part_index" in row ? { part_index: 99 } : {}) };
+  const copy: Record<string, unknown> = {
+    ...row,
+    ...("part_index" in row ? { part_index: 99 } : {}),
+  };
   if (table !== "channel_outbox_attempts") copy.id = crypto.randomUUID();
   return {
     sql: `insert into ${table} (${columns}) select ${columns} from json_populate_record(null::${table}, $1)`,
@@ -138,9 +146,12 @@ describe("row-level security", () => {
           const own = await asRole(role, a.tenantId, `select tenant_id from ${table}`);
           expect(own.rowCount, table).toBeGreaterThan(0);
           expect(new Set(own.rows.map((r) => r.tenant_id)), table).toEqual(new Set([a.tenantId]));
-          const other = await asRole(role, a.tenantId, `select 1 from ${table} where tenant_id = $1`, [
-            b.tenantId,
-          ]);
+          const other = await asRole(
+            role,
+            a.tenantId,
+            `select 1 from ${table} where tenant_id = $1`,
+            [b.tenantId],
+          );
           expect(other.rowCount, table).toBe(0);
         }
       });

@@ -60,9 +60,10 @@ describe("withTenant", () => {
         throw new Error("boom");
       }),
     ).rejects.toThrow("boom");
-    const { rows } = await db.admin.query("select reason from channel_messages where tenant_id = $1", [
-      a.tenantId,
-    ]);
+    const { rows } = await db.admin.query(
+      "select reason from channel_messages where tenant_id = $1",
+      [a.tenantId],
+    );
     expect(rows[0].reason).toBeNull();
   });
 });
