@@ -48,6 +48,7 @@ const envSchema = z.object({
   OUTBOX_STALE_SENDING_MS: int(1_000).default(5 * 60_000),
   OUTBOX_SEND_TIMEOUT_MS: int(100).default(15_000),
   OUTBOX_DELIVER_BY_MS: int(1_000).default(24 * 60 * 60_000),
+  OUTBOX_RECONCILE_GRACE_MS: int(0).default(30_000),
 
   WORKER_CONCURRENCY: int(1, 1000).default(10),
   WORKER_POLL_INTERVAL_MS: int(10).default(2_000),
@@ -70,6 +71,7 @@ export interface OutboxConfig {
   readonly staleSendingMs: number;
   readonly sendTimeoutMs: number;
   readonly deliverByMs: number;
+  readonly reconcileGraceMs: number;
 }
 
 export interface WorkerConfig {
@@ -157,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
       staleSendingMs: e.OUTBOX_STALE_SENDING_MS,
       sendTimeoutMs: e.OUTBOX_SEND_TIMEOUT_MS,
       deliverByMs: e.OUTBOX_DELIVER_BY_MS,
+      reconcileGraceMs: e.OUTBOX_RECONCILE_GRACE_MS,
     },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,

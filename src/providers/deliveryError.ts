@@ -7,6 +7,8 @@ export interface DeliveryErrorDetails {
   providerCode?: string | undefined;
   /** The provider may have acted on the request (timeout, Slack internal_error). */
   ambiguous?: boolean | undefined;
+  /** The conversation moved (Telegram group → supergroup): retry there, at once. */
+  conversationMovedTo?: string | undefined;
 }
 
 /**
@@ -21,6 +23,7 @@ export class DeliveryError extends Error {
   readonly providerStatus: number | undefined;
   readonly providerCode: string | undefined;
   readonly ambiguous: boolean;
+  readonly conversationMovedTo: string | undefined;
 
   constructor(errorClass: DeliveryErrorClass, message: string, details: DeliveryErrorDetails = {}) {
     super(message);
@@ -29,6 +32,7 @@ export class DeliveryError extends Error {
     this.providerStatus = details.providerStatus;
     this.providerCode = details.providerCode;
     this.ambiguous = details.ambiguous ?? false;
+    this.conversationMovedTo = details.conversationMovedTo;
   }
 }
 
