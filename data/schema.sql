@@ -67,6 +67,290 @@ COMMENT ON FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timestam
 
 
 --
+-- Name: outbox_claim(uuid, uuid); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.outbox_claim(p_tenant_id uuid, p_outbox_id uuid) RETURNS TABLE(id uuid, tenant_id uuid, channel_message_id uuid, part_index integer, channel_link_id uuid, provider text, conversation_id text, thread_ref text, content text, attempt_count integer, max_attempts integer, claim_token uuid, locked_at timestamp with time zone, created_at timestamp with time zone, db_now timestamp with time zone, external_account_id text, outbound_credentials text, settings jsonb)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+begin
+  perform public.outbox_enter_tenant(p_tenant_id);
+  return query
+  update public.channel_outbox o
+  set status = 'sending',
+    locked_at = now(),
+    claim_token = gen_random_uuid(),
+    attempt_count = o.attempt_count + 1,
+    updated_at = now()
+  from public.channel_links l
+  where o.id = p_outbox_id
+    and o.status = 'pending'
+    and o.next_attempt_at <= now()
+    and l.id = o.channel_link_id
+    and l.status = 'active'
+    and not exists (
+      select 1 from public.channel_outbox earlier
+      where earlier.channel_message_id = o.channel_message_id
+        and earlier.part_index < o.part_index
+        and earlier.status <> 'sent'
+    )
+  returning o.id, o.tenant_id, o.channel_message_id, o.part_index, o.channel_link_id,
+    o.provider, o.conversation_id, o.thread_ref, o.content, o.attempt_count, o.max_attempts,
+    o.claim_token, o.locked_at, o.created_at, now(), l.external_account_id, l.outbound_credentials,
+    l.settings;
+end;
+$$;
+
+
+ALTER FUNCTION public.outbox_claim(p_tenant_id uuid, p_outbox_id uuid) OWNER TO valinor_owner;
+
+--
+-- Name: outbox_enter_tenant(uuid); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.outbox_enter_tenant(p_tenant_id uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_current text := nullif(current_setting('app.current_tenant_id', true), '');
+begin
+  if v_current is not null and v_current <> p_tenant_id::text then
+    raise exception 'transaction is scoped to another tenant' using errcode = '42501';
+  end if;
+  perform set_config('app.current_tenant_id', p_tenant_id::text, true);
+end;
+$$;
+
+
+ALTER FUNCTION public.outbox_enter_tenant(p_tenant_id uuid) OWNER TO valinor_owner;
+
+--
+-- Name: FUNCTION outbox_enter_tenant(p_tenant_id uuid); Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON FUNCTION public.outbox_enter_tenant(p_tenant_id uuid) IS 'Scopes the current transaction to a tenant, unless it is already scoped to another one.';
+
+
+--
+-- Name: outbox_mark_dead(uuid, uuid, uuid, text, timestamp with time zone, text, boolean, integer, text, text); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.outbox_mark_dead(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_reason text, p_started_at timestamp with time zone, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row public.channel_outbox;
+begin
+  perform public.outbox_enter_tenant(p_tenant_id);
+  update public.channel_outbox o
+  set status = 'dead', dead_reason = p_reason, last_error = left(p_error, 2000),
+    claim_token = null, locked_at = null, updated_at = now()
+  where o.id = p_outbox_id and o.status = 'sending' and o.claim_token = p_claim_token
+  returning * into v_row;
+  if not found then
+    return false;
+  end if;
+  perform public.outbox_record_attempt(p_tenant_id, p_outbox_id, v_row.attempt_count,
+    p_started_at, 'dead', p_error_class, p_ambiguous, p_provider_status, p_provider_code, p_error);
+  update public.channel_outbox o
+  set status = 'dead', dead_reason = p_reason, updated_at = now(),
+    last_error = 'an earlier part of this reply is dead'
+  where o.channel_message_id = v_row.channel_message_id and o.part_index > v_row.part_index
+    and o.status = 'pending';
+  return true;
+end;
+$$;
+
+
+ALTER FUNCTION public.outbox_mark_dead(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_reason text, p_started_at timestamp with time zone, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text) OWNER TO valinor_owner;
+
+--
+-- Name: outbox_mark_retry(uuid, uuid, uuid, integer, timestamp with time zone, text, boolean, integer, text, text, boolean, text); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.outbox_mark_retry(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_delay_ms integer, p_started_at timestamp with time zone, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text, p_refund boolean DEFAULT false, p_conversation_id text DEFAULT NULL::text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_attempt integer;
+  v_next_attempt_at timestamptz := now() + make_interval(secs => greatest(p_delay_ms, 0) / 1000.0);
+begin
+  perform public.outbox_enter_tenant(p_tenant_id);
+  update public.channel_outbox o
+  set status = 'pending', next_attempt_at = v_next_attempt_at, last_error = left(p_error, 2000),
+    claim_token = null, locked_at = null,
+    attempt_count = o.attempt_count - (case when p_refund then 1 else 0 end),
+    conversation_id = coalesce(p_conversation_id, o.conversation_id),
+    updated_at = now()
+  where o.id = p_outbox_id and o.status = 'sending' and o.claim_token = p_claim_token
+  returning o.attempt_count + (case when p_refund then 1 else 0 end) into v_attempt;
+  if not found then
+    return false;
+  end if;
+  perform public.outbox_record_attempt(p_tenant_id, p_outbox_id, v_attempt, p_started_at,
+    'retry', p_error_class, p_ambiguous, p_provider_status, p_provider_code, p_error);
+  perform public.enqueue_send_outbound(p_outbox_id, v_next_attempt_at);
+  return true;
+end;
+$$;
+
+
+ALTER FUNCTION public.outbox_mark_retry(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_delay_ms integer, p_started_at timestamp with time zone, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text, p_refund boolean, p_conversation_id text) OWNER TO valinor_owner;
+
+--
+-- Name: outbox_mark_sent(uuid, uuid, uuid, text, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.outbox_mark_sent(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_provider_message_id text, p_started_at timestamp with time zone) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row public.channel_outbox;
+  v_next uuid;
+begin
+  perform public.outbox_enter_tenant(p_tenant_id);
+  update public.channel_outbox o
+  set status = 'sent', sent_at = now(), provider_message_id = p_provider_message_id,
+    claim_token = null, locked_at = null, last_error = null, updated_at = now()
+  where o.id = p_outbox_id and o.status = 'sending' and o.claim_token = p_claim_token
+  returning * into v_row;
+  if not found then
+    return false;
+  end if;
+  perform public.outbox_record_attempt(p_tenant_id, p_outbox_id, v_row.attempt_count,
+    p_started_at, 'sent', null, false, null, null, null);
+  select o.id into v_next from public.channel_outbox o
+  where o.channel_message_id = v_row.channel_message_id and o.part_index = v_row.part_index + 1
+    and o.status = 'pending';
+  if v_next is not null then
+    perform public.enqueue_send_outbound(v_next);
+  end if;
+  return true;
+end;
+$$;
+
+
+ALTER FUNCTION public.outbox_mark_sent(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_provider_message_id text, p_started_at timestamp with time zone) OWNER TO valinor_owner;
+
+--
+-- Name: outbox_pause_link(uuid, uuid, uuid, timestamp with time zone, integer, text, text); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.outbox_pause_link(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_started_at timestamp with time zone, p_provider_status integer, p_provider_code text, p_error text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_link uuid;
+begin
+  perform public.outbox_enter_tenant(p_tenant_id);
+  select o.channel_link_id into v_link from public.channel_outbox o
+  where o.id = p_outbox_id and o.status = 'sending' and o.claim_token = p_claim_token;
+  if not found then
+    return false;
+  end if;
+  update public.channel_links l
+  set status = 'paused', paused_reason = left(p_error, 1000), updated_at = now()
+  where l.id = v_link and l.status = 'active';
+  -- The row waits for the link: its job finds the link paused and does nothing; resuming
+  -- the link enqueues its pending rows again.
+  return public.outbox_mark_retry(p_tenant_id, p_outbox_id, p_claim_token, 0, p_started_at,
+    'linkLevel', false, p_provider_status, p_provider_code, p_error, true, null);
+end;
+$$;
+
+
+ALTER FUNCTION public.outbox_pause_link(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_started_at timestamp with time zone, p_provider_status integer, p_provider_code text, p_error text) OWNER TO valinor_owner;
+
+--
+-- Name: outbox_reconcile(uuid, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.outbox_reconcile(p_tenant_id uuid, p_stale_before timestamp with time zone, p_due_before timestamp with time zone) RETURNS TABLE(recovered integer, exhausted integer, requeued integer)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row record;
+  v_recovered integer := 0;
+  v_exhausted integer := 0;
+  v_requeued integer := 0;
+begin
+  perform public.outbox_enter_tenant(p_tenant_id);
+  for v_row in
+    select o.id, o.attempt_count, o.max_attempts, o.locked_at from public.channel_outbox o
+    where o.status = 'sending' and o.locked_at < p_stale_before
+    for update skip locked
+  loop
+    perform public.outbox_record_attempt(p_tenant_id, v_row.id, v_row.attempt_count,
+      v_row.locked_at, 'abandoned', null, true, null, null,
+      'the worker holding this send stopped before recording an outcome');
+    if v_row.attempt_count >= v_row.max_attempts then
+      update public.channel_outbox o
+      set status = 'dead', dead_reason = 'exhausted', claim_token = null, locked_at = null,
+        last_error = 'abandoned on the last attempt', updated_at = now()
+      where o.id = v_row.id;
+      v_exhausted := v_exhausted + 1;
+    else
+      update public.channel_outbox o
+      set status = 'pending', next_attempt_at = now(), claim_token = null, locked_at = null,
+        last_error = 'abandoned: the worker stopped mid-send', updated_at = now()
+      where o.id = v_row.id;
+      perform public.enqueue_send_outbound(v_row.id);
+      v_recovered := v_recovered + 1;
+    end if;
+  end loop;
+  for v_row in
+    select o.id from public.channel_outbox o
+    join public.channel_links l on l.id = o.channel_link_id and l.status = 'active'
+    where o.status = 'pending' and o.next_attempt_at < p_due_before
+      and not exists (
+        select 1 from graphile_worker.jobs j where j.key = 'sendOutbound:' || o.id::text
+      )
+      and not exists (
+        select 1 from public.channel_outbox earlier
+        where earlier.channel_message_id = o.channel_message_id
+          and earlier.part_index < o.part_index and earlier.status <> 'sent'
+      )
+  loop
+    perform public.enqueue_send_outbound(v_row.id);
+    v_requeued := v_requeued + 1;
+  end loop;
+  return query select v_recovered, v_exhausted, v_requeued;
+end;
+$$;
+
+
+ALTER FUNCTION public.outbox_reconcile(p_tenant_id uuid, p_stale_before timestamp with time zone, p_due_before timestamp with time zone) OWNER TO valinor_owner;
+
+--
+-- Name: outbox_record_attempt(uuid, uuid, integer, timestamp with time zone, text, text, boolean, integer, text, text); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.outbox_record_attempt(p_tenant_id uuid, p_outbox_id uuid, p_attempt_number integer, p_started_at timestamp with time zone, p_outcome text, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  insert into public.channel_outbox_attempts
+    (tenant_id, outbox_id, attempt_number, started_at, outcome, error_class, ambiguous,
+     provider_status, provider_code, error, duration_ms)
+  values
+    (p_tenant_id, p_outbox_id, greatest(p_attempt_number, 1), p_started_at, p_outcome,
+     p_error_class, coalesce(p_ambiguous, false), p_provider_status, left(p_provider_code, 200),
+     left(p_error, 2000),
+     greatest(0, (extract(epoch from (clock_timestamp() - p_started_at)) * 1000)::integer));
+$$;
+
+
+ALTER FUNCTION public.outbox_record_attempt(p_tenant_id uuid, p_outbox_id uuid, p_attempt_number integer, p_started_at timestamp with time zone, p_outcome text, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text) OWNER TO valinor_owner;
+
+--
 -- Name: resolve_channel_link(text, uuid); Type: FUNCTION; Schema: public; Owner: valinor_lookup
 --
 
@@ -586,6 +870,62 @@ GRANT USAGE ON SCHEMA public TO valinor_lookup;
 
 REVOKE ALL ON FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timestamp with time zone) TO valinor_app;
+
+
+--
+-- Name: FUNCTION outbox_claim(p_tenant_id uuid, p_outbox_id uuid); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.outbox_claim(p_tenant_id uuid, p_outbox_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION outbox_enter_tenant(p_tenant_id uuid); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.outbox_enter_tenant(p_tenant_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION outbox_mark_dead(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_reason text, p_started_at timestamp with time zone, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.outbox_mark_dead(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_reason text, p_started_at timestamp with time zone, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION outbox_mark_retry(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_delay_ms integer, p_started_at timestamp with time zone, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text, p_refund boolean, p_conversation_id text); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.outbox_mark_retry(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_delay_ms integer, p_started_at timestamp with time zone, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text, p_refund boolean, p_conversation_id text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION outbox_mark_sent(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_provider_message_id text, p_started_at timestamp with time zone); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.outbox_mark_sent(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_provider_message_id text, p_started_at timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION outbox_pause_link(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_started_at timestamp with time zone, p_provider_status integer, p_provider_code text, p_error text); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.outbox_pause_link(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_started_at timestamp with time zone, p_provider_status integer, p_provider_code text, p_error text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION outbox_reconcile(p_tenant_id uuid, p_stale_before timestamp with time zone, p_due_before timestamp with time zone); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.outbox_reconcile(p_tenant_id uuid, p_stale_before timestamp with time zone, p_due_before timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION outbox_record_attempt(p_tenant_id uuid, p_outbox_id uuid, p_attempt_number integer, p_started_at timestamp with time zone, p_outcome text, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.outbox_record_attempt(p_tenant_id uuid, p_outbox_id uuid, p_attempt_number integer, p_started_at timestamp with time zone, p_outcome text, p_error_class text, p_ambiguous boolean, p_provider_status integer, p_provider_code text, p_error text) FROM PUBLIC;
 
 
 --

@@ -81,7 +81,10 @@ async function send(deps: DeliveryDeps, row: ClaimedRow, shutdown?: AbortSignal)
     try {
       credentials = deps.secretBox.open(row.sealedCredentials);
     } catch {
-      throw new DeliveryError("linkLevel", "the link's credentials cannot be decrypted (SECRETS_KEY?)");
+      throw new DeliveryError(
+        "linkLevel",
+        "the link's credentials cannot be decrypted (SECRETS_KEY?)",
+      );
     }
   }
   const timeout = AbortSignal.timeout(deps.config.sendTimeoutMs);

@@ -43,16 +43,20 @@ export function markRetry(
   retry: { delayMs: number; refund?: boolean; conversationId?: string | undefined },
   error: DeliveryError,
 ) {
-  return applied(db, "public.outbox_mark_retry($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", [
-    claim.tenantId,
-    claim.outboxId,
-    claim.claimToken,
-    Math.round(retry.delayMs),
-    claim.startedAt,
-    ...failure(error),
-    retry.refund ?? false,
-    retry.conversationId ?? null,
-  ]);
+  return applied(
+    db,
+    "public.outbox_mark_retry($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    [
+      claim.tenantId,
+      claim.outboxId,
+      claim.claimToken,
+      Math.round(retry.delayMs),
+      claim.startedAt,
+      ...failure(error),
+      retry.refund ?? false,
+      retry.conversationId ?? null,
+    ],
+  );
 }
 
 export type DeadReason = "permanent" | "exhausted" | "expired";

@@ -29,7 +29,12 @@ export async function reconcileOutbox(
     `select tenant_id from public.tenants_with_outbox_work(${ago("$1")}, ${ago("$2")})`,
     params,
   );
-  const summary: ReconcileSummary = { tenants: tenants.length, recovered: 0, exhausted: 0, requeued: 0 };
+  const summary: ReconcileSummary = {
+    tenants: tenants.length,
+    recovered: 0,
+    exhausted: 0,
+    requeued: 0,
+  };
   for (const { tenant_id: tenantId } of tenants) {
     const { rows } = await db.query<{ recovered: number; exhausted: number; requeued: number }>(
       `select * from public.outbox_reconcile($3, ${ago("$1")}, ${ago("$2")})`,

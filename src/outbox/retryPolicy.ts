@@ -10,7 +10,11 @@ type BackoffConfig = Pick<OutboxConfig, "baseDelayMs" | "multiplier" | "maxDelay
  * Exponential backoff with symmetric jitter, bounded by maxDelayMs: after attempt n the
  * delay is base·multiplier^(n−1), capped, then spread by ±jitter and capped again.
  */
-export function backoffDelayMs(attempt: number, config: BackoffConfig, random: RandomSource): number {
+export function backoffDelayMs(
+  attempt: number,
+  config: BackoffConfig,
+  random: RandomSource,
+): number {
   const exponential = config.baseDelayMs * config.multiplier ** Math.max(0, attempt - 1);
   const capped = Math.min(config.maxDelayMs, exponential);
   const spread = capped * config.jitter * (2 * random() - 1);
@@ -19,7 +23,10 @@ export function backoffDelayMs(attempt: number, config: BackoffConfig, random: R
 
 /** The window backoffDelayMs draws from, for assertions and documentation. */
 export function backoffWindowMs(attempt: number, config: BackoffConfig): [number, number] {
-  const capped = Math.min(config.maxDelayMs, config.baseDelayMs * config.multiplier ** (attempt - 1));
+  const capped = Math.min(
+    config.maxDelayMs,
+    config.baseDelayMs * config.multiplier ** (attempt - 1),
+  );
   return [
     Math.max(0, Math.floor(capped * (1 - config.jitter))),
     Math.min(config.maxDelayMs, Math.ceil(capped * (1 + config.jitter))),

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { loadConfig, type Config, type Env } from "../../src/config/config.ts";
+import { type Config, type Env, loadConfig } from "../../src/config/config.ts";
 import { makeSecretBox } from "../../src/crypto/secretBox.ts";
 import { withTenant } from "../../src/db/withTenant.ts";
 import { enqueueOutbound } from "../../src/outbox/enqueueOutbound.ts";

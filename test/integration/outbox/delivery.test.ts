@@ -63,7 +63,11 @@ describe("sendOutbound", () => {
     const { outboxId } = await enqueueReply(db, tenant, ["hello back"]);
     await worker();
     const row = await finalRow(outboxId);
-    expect(row).toMatchObject({ status: "sent", provider_message_id: "received-0", attempt_count: 1 });
+    expect(row).toMatchObject({
+      status: "sent",
+      provider_message_id: "received-0",
+      attempt_count: 1,
+    });
     expect(receiver.requests).toHaveLength(1);
     const [request] = receiver.requests;
     expect(request?.path).toBe("/hooks");
@@ -84,7 +88,8 @@ describe("sendOutbound", () => {
     expect(attempts.map((a) => a.outcome)).toEqual(["retry", "sent"]);
     expect(attempts[0]).toMatchObject({ error_class: "transient", provider_status: 503 });
     // random 0.5 means no jitter: the second request comes one base delay (300 ms) later.
-    const gap = receiver.requests[1]!.receivedAt.getTime() - receiver.requests[0]!.receivedAt.getTime();
+    const gap =
+      receiver.requests[1]!.receivedAt.getTime() - receiver.requests[0]!.receivedAt.getTime();
     expect(gap).toBeGreaterThanOrEqual(240);
     expect(gap).toBeLessThan(2_000);
   });
@@ -96,7 +101,11 @@ describe("sendOutbound", () => {
     await worker();
     const row = await finalRow(outboxId);
     expect(row).toMatchObject({ status: "dead", dead_reason: "exhausted", attempt_count: 3 });
-    expect((await attemptsOf(db, outboxId)).map((a) => a.outcome)).toEqual(["retry", "retry", "dead"]);
+    expect((await attemptsOf(db, outboxId)).map((a) => a.outcome)).toEqual([
+      "retry",
+      "retry",
+      "dead",
+    ]);
     expect(receiver.requests).toHaveLength(3);
   });
 
@@ -107,7 +116,9 @@ describe("sendOutbound", () => {
     await worker();
     await finalRow(outboxId);
     const [first, second] = receiver.requests;
-    expect(second!.receivedAt.getTime() - first!.receivedAt.getTime()).toBeGreaterThanOrEqual(2_000);
+    expect(second!.receivedAt.getTime() - first!.receivedAt.getTime()).toBeGreaterThanOrEqual(
+      2_000,
+    );
     const [retry] = await attemptsOf(db, outboxId);
     expect(retry).toMatchObject({ error_class: "rateLimited", provider_status: 429 });
   });
@@ -131,15 +142,18 @@ describe("sendOutbound", () => {
     const { outboxId } = await enqueueReply(db, tenant);
     await worker();
     await waitFor(async () => (await attemptsOf(db, outboxId)).length === 1);
-    const link = await db.admin.query("select status from channel_links where id = $1", [tenant.linkId]);
+    const link = await db.admin.query("select status from channel_links where id = $1", [
+      tenant.linkId,
+    ]);
     expect(link.rows[0].status).toBe("paused");
     expect(await outboxRow(db, outboxId)).toMatchObject({ status: "pending", attempt_count: 0 });
 
     // Resume the way the operator CLI does: link active, its pending rows enqueued again.
     await withTenant(db.pools.owner, tenant.tenantId, async (client) => {
-      await client.query("update channel_links set status = 'active', paused_reason = null where id = $1", [
-        tenant.linkId,
-      ]);
+      await client.query(
+        "update channel_links set status = 'active', paused_reason = null where id = $1",
+        [tenant.linkId],
+      );
       await client.query(
         "select public.enqueue_send_outbound(id) from channel_outbox where channel_link_id = $1 and status = 'pending'",
         [tenant.linkId],
@@ -192,7 +206,9 @@ describe("sendOutbound", () => {
     const secretOf = new Map<string, string>();
     for (const [i, id] of ids.entries()) secretOf.set(id, tenants[i % 2]!.secret);
     for (const request of receiver.requests) {
-      expect(hasValidSignature(request, secretOf.get(request.headers["webhook-id"] as string)!)).toBe(true);
+      expect(
+        hasValidSignature(request, secretOf.get(request.headers["webhook-id"] as string)!),
+      ).toBe(true);
     }
   });
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTenant } from "../../../src/db/withTenant.ts";
+import { makeLogger } from "../../../src/logging/logger.ts";
 import { claimOutbox } from "../../../src/outbox/claimOutbox.ts";
 import { enqueueOutbound } from "../../../src/outbox/enqueueOutbound.ts";
 import { markDead, markRetry, markSent, pauseLinkForRow } from "../../../src/outbox/markOutbox.ts";
 import { reconcileOutbox } from "../../../src/outbox/reconcileOutbox.ts";
-import { makeLogger } from "../../../src/logging/logger.ts";
 import { DeliveryError } from "../../../src/providers/deliveryError.ts";
 import { createMessage } from "../../helpers/fixtures.ts";
 import {
@@ -49,7 +49,11 @@ describe("enqueue and claim", () => {
     const claimed = await claimOutbox(owner(), a.tenantId, outboxId);
     expect(claimed).toMatchObject({ id: outboxId, tenantId: a.tenantId, attemptCount: 1 });
     const row = await outboxRow(db, outboxId);
-    expect(row).toMatchObject({ status: "sending", attempt_count: 1, claim_token: claimed?.claimToken });
+    expect(row).toMatchObject({
+      status: "sending",
+      attempt_count: 1,
+      claim_token: claimed?.claimToken,
+    });
     expect(row.locked_at).toBeInstanceOf(Date);
     expect(await claimOutbox(owner(), a.tenantId, outboxId)).toBeUndefined();
   });
@@ -72,7 +76,8 @@ describe("enqueue and claim", () => {
   it("leaves neither the row nor the job when the enqueuing transaction rolls back", async () => {
     const messageId = await createMessage(db.admin, a.tenantId, a.linkId);
     const jobCount = async () =>
-      (await db.admin.query("select count(*)::int as n from graphile_worker._private_jobs")).rows[0].n;
+      (await db.admin.query("select count(*)::int as n from graphile_worker._private_jobs")).rows[0]
+        .n;
     const jobsBefore = await jobCount();
     await expect(
       withTenant(db.pools.app, a.tenantId, async (client) => {
@@ -88,9 +93,10 @@ describe("enqueue and claim", () => {
         throw new Error("decision failed after enqueue");
       }),
     ).rejects.toThrow("decision failed");
-    const rows = await db.admin.query("select id from channel_outbox where channel_message_id = $1", [
-      messageId,
-    ]);
+    const rows = await db.admin.query(
+      "select id from channel_outbox where channel_message_id = $1",
+      [messageId],
+    );
     expect(rows.rowCount).toBe(0);
     expect(await jobCount()).toBe(jobsBefore);
   });
@@ -130,7 +136,11 @@ describe("marks", () => {
     const claimed = (await claimOutbox(owner(), a.tenantId, outboxId))!;
     expect(await markSent(owner(), claimOf(claimed), "provider-42")).toBe(true);
     const row = await outboxRow(db, outboxId);
-    expect(row).toMatchObject({ status: "sent", provider_message_id: "provider-42", claim_token: null });
+    expect(row).toMatchObject({
+      status: "sent",
+      provider_message_id: "provider-42",
+      claim_token: null,
+    });
     expect(row.sent_at).toBeInstanceOf(Date);
     expect(await attemptsOf(db, outboxId)).toMatchObject([{ attempt_number: 1, outcome: "sent" }]);
   });
@@ -140,7 +150,11 @@ describe("marks", () => {
     const claimed = (await claimOutbox(owner(), a.tenantId, outboxId))!;
     expect(await markRetry(owner(), claimOf(claimed), { delayMs: 60_000 }, transient)).toBe(true);
     const row = await outboxRow(db, outboxId);
-    expect(row).toMatchObject({ status: "pending", attempt_count: 1, last_error: transient.message });
+    expect(row).toMatchObject({
+      status: "pending",
+      attempt_count: 1,
+      last_error: transient.message,
+    });
     const { rows } = await db.admin.query("select now() as now");
     const delay = row.next_attempt_at.getTime() - rows[0].now.getTime();
     expect(delay).toBeGreaterThan(58_000);
@@ -164,7 +178,10 @@ describe("marks", () => {
       dead_reason: "permanent",
       last_error: "recipient blocked",
     });
-    expect(await outboxRow(db, outboxIds[1]!)).toMatchObject({ status: "dead", dead_reason: "permanent" });
+    expect(await outboxRow(db, outboxIds[1]!)).toMatchObject({
+      status: "dead",
+      dead_reason: "permanent",
+    });
     expect(await attemptsOf(db, outboxIds[0]!)).toMatchObject([
       { outcome: "dead", error_class: "permanent" },
     ]);
@@ -173,10 +190,15 @@ describe("marks", () => {
   it("ignores a late mark from a worker whose claim was recovered", async () => {
     const { outboxId } = await enqueueReply(db, a);
     const stale = (await claimOutbox(owner(), a.tenantId, outboxId))!;
-    await db.admin.query("update channel_outbox set locked_at = now() - interval '1 hour' where id = $1", [
-      outboxId,
-    ]);
-    const summary = await reconcileOutbox(owner(), { staleSendingMs: 60_000, reconcileGraceMs: 0 }, logger);
+    await db.admin.query(
+      "update channel_outbox set locked_at = now() - interval '1 hour' where id = $1",
+      [outboxId],
+    );
+    const summary = await reconcileOutbox(
+      owner(),
+      { staleSendingMs: 60_000, reconcileGraceMs: 0 },
+      logger,
+    );
     expect(summary.recovered).toBeGreaterThanOrEqual(1);
     const fresh = (await claimOutbox(owner(), a.tenantId, outboxId))!;
     expect(fresh.claimToken).not.toBe(stale.claimToken);
@@ -194,12 +216,15 @@ describe("marks", () => {
     const tenant = await createWebhookTenant(db, "http://127.0.0.1:9");
     const { outboxId } = await enqueueReply(db, tenant);
     const claimed = (await claimOutbox(owner(), tenant.tenantId, outboxId))!;
-    const revoked = new DeliveryError("linkLevel", "token_revoked", { providerCode: "token_revoked" });
+    const revoked = new DeliveryError("linkLevel", "token_revoked", {
+      providerCode: "token_revoked",
+    });
     expect(await pauseLinkForRow(owner(), claimOf(claimed), revoked)).toBe(true);
     expect(await outboxRow(db, outboxId)).toMatchObject({ status: "pending", attempt_count: 0 });
-    const link = await db.admin.query("select status, paused_reason from channel_links where id = $1", [
-      tenant.linkId,
-    ]);
+    const link = await db.admin.query(
+      "select status, paused_reason from channel_links where id = $1",
+      [tenant.linkId],
+    );
     expect(link.rows[0]).toEqual({ status: "paused", paused_reason: "token_revoked" });
     expect(await attemptsOf(db, outboxId)).toMatchObject([
       { attempt_number: 1, outcome: "retry", error_class: "linkLevel" },
@@ -212,12 +237,19 @@ describe("reconcile", () => {
   it("recovers a stale sending row: abandoned attempt, back to pending, a job", async () => {
     const { outboxId } = await enqueueReply(db, a);
     await claimOutbox(owner(), a.tenantId, outboxId);
-    await db.admin.query("delete from graphile_worker._private_jobs where key = $1", [`sendOutbound:${outboxId}`]);
-    await db.admin.query("update channel_outbox set locked_at = now() - interval '10 minutes' where id = $1", [
-      outboxId,
+    await db.admin.query("delete from graphile_worker._private_jobs where key = $1", [
+      `sendOutbound:${outboxId}`,
     ]);
+    await db.admin.query(
+      "update channel_outbox set locked_at = now() - interval '10 minutes' where id = $1",
+      [outboxId],
+    );
     await reconcileOutbox(owner(), { staleSendingMs: 60_000, reconcileGraceMs: 60_000 }, logger);
-    expect(await outboxRow(db, outboxId)).toMatchObject({ status: "pending", attempt_count: 1, claim_token: null });
+    expect(await outboxRow(db, outboxId)).toMatchObject({
+      status: "pending",
+      attempt_count: 1,
+      claim_token: null,
+    });
     expect(await attemptsOf(db, outboxId)).toMatchObject([
       { attempt_number: 1, outcome: "abandoned", ambiguous: true },
     ]);
@@ -235,22 +267,31 @@ describe("reconcile", () => {
   it("dead-letters a stale row that was on its last attempt", async () => {
     const { outboxId } = await enqueueReply(db, a, ["x"], 1);
     await claimOutbox(owner(), a.tenantId, outboxId);
-    await db.admin.query("update channel_outbox set locked_at = now() - interval '10 minutes' where id = $1", [
-      outboxId,
-    ]);
+    await db.admin.query(
+      "update channel_outbox set locked_at = now() - interval '10 minutes' where id = $1",
+      [outboxId],
+    );
     await reconcileOutbox(owner(), { staleSendingMs: 60_000, reconcileGraceMs: 60_000 }, logger);
-    expect(await outboxRow(db, outboxId)).toMatchObject({ status: "dead", dead_reason: "exhausted" });
+    expect(await outboxRow(db, outboxId)).toMatchObject({
+      status: "dead",
+      dead_reason: "exhausted",
+    });
   });
 
   it("gives an overdue pending row without a job exactly one job, however often it runs", async () => {
     const { outboxId } = await enqueueReply(db, b);
-    await db.admin.query("delete from graphile_worker._private_jobs where key = $1", [`sendOutbound:${outboxId}`]);
+    await db.admin.query("delete from graphile_worker._private_jobs where key = $1", [
+      `sendOutbound:${outboxId}`,
+    ]);
     await db.admin.query(
       "update channel_outbox set next_attempt_at = now() - interval '10 minutes' where id = $1",
       [outboxId],
     );
     const config = { staleSendingMs: 60_000, reconcileGraceMs: 1_000 };
-    await Promise.all([reconcileOutbox(owner(), config, logger), reconcileOutbox(owner(), config, logger)]);
+    await Promise.all([
+      reconcileOutbox(owner(), config, logger),
+      reconcileOutbox(owner(), config, logger),
+    ]);
     await reconcileOutbox(owner(), config, logger);
     expect(await jobsFor(db, outboxId)).toHaveLength(1);
   });
