@@ -30,6 +30,13 @@ const envSchema = z.object({
     .default("valinor_lookup"),
   DATABASE_POOL_SIZE: int(1, 1000).default(10),
 
+  HTTP_BODY_LIMIT_BYTES: int(1_024, 64 * 1024 * 1024).default(1024 * 1024),
+  HTTP_DRAIN_TIMEOUT_MS: int(0).default(10_000),
+  // The tenant's agent: a link's settings.agentUrl overrides it; unset means the echo agent.
+  AGENT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AGENT_TIMEOUT_MS: int(100).default(10_000),
+  AGENT_LEASE_GRACE_MS: int(0).default(30_000),
+
   EMBEDDED_PG_DIR: z.string().min(1).default(".data/postgres"),
   EMBEDDED_PG_PORT: int(1, 65535).default(54329),
 
@@ -96,6 +103,12 @@ export interface Config {
     readonly lookupRole: string;
     readonly poolSize: number;
   };
+  readonly http: { readonly bodyLimitBytes: number; readonly drainTimeoutMs: number };
+  readonly agent: {
+    readonly url: string | undefined;
+    readonly timeoutMs: number;
+    readonly leaseGraceMs: number;
+  };
   readonly embedded: { readonly dir: string; readonly port: number };
   readonly secretsKey: string | undefined;
   readonly outbox: OutboxConfig;
@@ -146,6 +159,12 @@ export function loadConfig(env: Env = process.env): Config {
       rootUrl: e.ROOT_DATABASE_URL,
       lookupRole: e.DATABASE_LOOKUP_ROLE,
       poolSize: e.DATABASE_POOL_SIZE,
+    },
+    http: { bodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES, drainTimeoutMs: e.HTTP_DRAIN_TIMEOUT_MS },
+    agent: {
+      url: e.AGENT_URL,
+      timeoutMs: e.AGENT_TIMEOUT_MS,
+      leaseGraceMs: e.AGENT_LEASE_GRACE_MS,
     },
     embedded: { dir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT },
     secretsKey: e.SECRETS_KEY,

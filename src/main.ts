@@ -1,0 +1,49 @@
+import { ConfigError, getConfig } from "./config/config.ts";
+import { makeLogger } from "./logging/logger.ts";
+import { openDatabaseEnvironment } from "./runtime/databaseEnvironment.ts";
+import { startValinor } from "./runtime/startValinor.ts";
+
+/**
+ * `npm start`: the database (embedded unless DATABASE_URL is set), migrations, the HTTP API
+ * and an in-process worker. `--api-only` (npm run serve) runs the API alone against a
+ * database that is already set up and migrated.
+ */
+async function main(argv: string[]): Promise<void> {
+  const apiOnly = argv.includes("--api-only");
+  const config = getConfig();
+  const logger = makeLogger(config.logLevel);
+  const database = apiOnly
+    ? { config, stop: async () => {} }
+    : await openDatabaseEnvironment(config, logger);
+  let valinor: Awaited<ReturnType<typeof startValinor>>;
+  try {
+    valinor = await startValinor(database.config, logger, { worker: !apiOnly });
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
+  logger.info({ url: valinor.server.url, worker: !apiOnly }, "valinor is running");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    try {
+      await valinor.stop();
+      await database.stop();
+      logger.info("stopped");
+    } catch (error) {
+      logger.error({ err: error }, "shutdown failed");
+      process.exitCode = 1;
+    }
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else makeLogger("fatal").fatal({ err: error }, "valinor failed to start");
+  process.exitCode = 1;
+});

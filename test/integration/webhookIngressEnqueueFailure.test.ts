@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/config.ts";
+import { makeSecretBox } from "../../src/crypto/secretBox.ts";
+import { makeApp } from "../../src/http/makeApp.ts";
+import { type RunningServer, startServer } from "../../src/http/server.ts";
+import { makeLogger } from "../../src/logging/logger.ts";
+import { makeInboundProviderRegistry } from "../../src/providers/inboundProvider.ts";
+import { signStandardWebhook } from "../../src/providers/webhook/standardWebhookSignature.ts";
+import { makeCountingExecutor } from "../helpers/fakeAgent.ts";
+import { createLink, createTenant } from "../helpers/fixtures.ts";
+import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.ts";
+import { TEST_ROLES } from "../helpers/testRoles.ts";
+
+const secretBox = makeSecretBox(Buffer.alloc(32, 7).toString("base64"));
+const secret = `whsec_${Buffer.alloc(24, 3).toString("base64")}`;
+const logger = makeLogger("silent");
+const enqueueFunction = "public.enqueue_send_outbound(uuid, timestamptz)";
+
+let db: TestDatabase;
+let server: RunningServer;
+let tenantId: string;
+let linkId: string;
+const agent = makeCountingExecutor();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  tenantId = await createTenant(db.admin);
+  linkId = await createLink(db.admin, tenantId, { inboundSecret: secretBox.seal(secret) });
+  const app = makeApp({
+    pools: db.pools,
+    logger,
+    config: loadConfig({}),
+    secretBox,
+    executor: agent.executor,
+    inboundProviders: makeInboundProviderRegistry(),
+    metrics: new Registry(),
+  });
+  server = await startServer(app, { host: "127.0.0.1", port: 0, logger });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await db?.drop();
+});
+
+async function deliver(id: string) {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const body = JSON.stringify({
+    type: "message",
+    conversation_id: "c",
+    sender_id: "s",
+    text: "hi",
+  });
+  const response = await fetch(`${server.url}/webhooks/webhook/${linkId}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "webhook-id": id,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signStandardWebhook(secret, id, timestamp, body),
+    },
+    body,
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+const state = async (id: string) => {
+  const message = await db.admin.query(
+    "select id, status, reason from channel_messages where external_message_id = $1",
+    [id],
+  );
+  const outbox = await db.admin.query(
+    "select id from channel_outbox where channel_message_id = $1",
+    [message.rows[0]?.id],
+  );
+  const jobs = await db.admin.query(
+    "select count(*)::int as n from graphile_worker._private_jobs where key = any($1)",
+    [outbox.rows.map((row) => `sendOutbound:${row.id}`)],
+  );
+  return {
+    message: message.rows[0],
+    outboxIds: outbox.rows.map((row) => row.id),
+    jobs: jobs.rows[0].n,
+  };
+};
+
+describe("webhook ingress: fail-closed enqueue", () => {
+  it("answers 500, records dispatch_failed and leaves no outbox row when the job cannot be added", async () => {
+    // The outbox insert succeeds; the job function then refuses the app role: the whole tx2 must roll back.
+    await db.admin.query(`revoke execute on function ${enqueueFunction} from ${TEST_ROLES.app}`);
+    const id = `msg_${randomUUID()}`;
+    try {
+      expect(await deliver(id)).toEqual({ status: 500, body: { error: "dispatch_failed" } });
+    } finally {
+      await db.admin.query(`grant execute on function ${enqueueFunction} to ${TEST_ROLES.app}`);
+    }
+    const failed = await state(id);
+    expect(failed.message).toMatchObject({ status: "dispatch_failed" });
+    expect(failed.message.reason).toMatch(/^enqueue failed: permission denied/);
+    expect(failed.outboxIds).toEqual([]);
+    expect(agent.calls).toHaveLength(1);
+
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('valinor_webhook_enqueue_failures_total{provider="webhook"} 1');
+    expect(metrics).toContain(
+      'valinor_webhooks_total{provider="webhook",decision="dispatch_failed"} 1',
+    );
+
+    // The provider's redelivery (after our 500) processes the message again, now successfully.
+    expect(await deliver(id)).toEqual({ status: 200, body: { status: "executed" } });
+    const recovered = await state(id);
+    expect(recovered.message).toMatchObject({
+      id: failed.message.id,
+      status: "executed",
+      reason: null,
+    });
+    expect(recovered.outboxIds).toHaveLength(1);
+    expect(recovered.jobs).toBe(1);
+    expect(agent.calls).toHaveLength(2);
+  });
+});
