@@ -67,6 +67,27 @@ COMMENT ON FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timestam
 
 
 --
+-- Name: migration_status(); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.migration_status() RETURNS TABLE(applied_count bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select count(*) from graphile_migrate.migrations;
+$$;
+
+
+ALTER FUNCTION public.migration_status() OWNER TO valinor_owner;
+
+--
+-- Name: FUNCTION migration_status(); Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON FUNCTION public.migration_status() IS 'Readiness: the number of applied migrations.';
+
+
+--
 -- Name: outbox_claim(uuid, uuid); Type: FUNCTION; Schema: public; Owner: valinor_owner
 --
 
@@ -105,6 +126,37 @@ $$;
 
 
 ALTER FUNCTION public.outbox_claim(p_tenant_id uuid, p_outbox_id uuid) OWNER TO valinor_owner;
+
+--
+-- Name: outbox_depth(); Type: FUNCTION; Schema: public; Owner: valinor_lookup
+--
+
+CREATE FUNCTION public.outbox_depth() RETURNS TABLE(status text, count bigint, oldest_pending_age_seconds double precision)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  with active as (
+    select o.status, o.next_attempt_at from public.channel_outbox o
+    where o.status in ('pending', 'sending')
+  )
+  select s.status, count(a.status),
+    case when s.status = 'pending' then coalesce(extract(epoch from
+      now() - min(a.next_attempt_at) filter (where a.next_attempt_at <= now())), 0)::double precision
+    end
+  from (values ('pending'), ('sending')) as s (status)
+  left join active a on a.status = s.status
+  group by s.status;
+$$;
+
+
+ALTER FUNCTION public.outbox_depth() OWNER TO valinor_lookup;
+
+--
+-- Name: FUNCTION outbox_depth(); Type: COMMENT; Schema: public; Owner: valinor_lookup
+--
+
+COMMENT ON FUNCTION public.outbox_depth() IS 'Metrics: active outbox rows by status (all tenants) and the oldest due pending age in seconds.';
+
 
 --
 -- Name: outbox_enter_tenant(uuid); Type: FUNCTION; Schema: public; Owner: valinor_owner
@@ -371,6 +423,48 @@ ALTER FUNCTION public.resolve_channel_link(provider text, link_id uuid) OWNER TO
 --
 
 COMMENT ON FUNCTION public.resolve_channel_link(provider text, link_id uuid) IS 'Inbound webhooks: the link (and its verification material) for a provider and link id.';
+
+
+--
+-- Name: tenant_of_link(uuid); Type: FUNCTION; Schema: public; Owner: valinor_lookup
+--
+
+CREATE FUNCTION public.tenant_of_link(link_id uuid) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select l.tenant_id from public.channel_links l where l.id = tenant_of_link.link_id;
+$$;
+
+
+ALTER FUNCTION public.tenant_of_link(link_id uuid) OWNER TO valinor_lookup;
+
+--
+-- Name: FUNCTION tenant_of_link(link_id uuid); Type: COMMENT; Schema: public; Owner: valinor_lookup
+--
+
+COMMENT ON FUNCTION public.tenant_of_link(link_id uuid) IS 'Operator CLI: the tenant that owns a channel link.';
+
+
+--
+-- Name: tenant_of_outbox(uuid); Type: FUNCTION; Schema: public; Owner: valinor_lookup
+--
+
+CREATE FUNCTION public.tenant_of_outbox(outbox_id uuid) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+  select o.tenant_id from public.channel_outbox o where o.id = tenant_of_outbox.outbox_id;
+$$;
+
+
+ALTER FUNCTION public.tenant_of_outbox(outbox_id uuid) OWNER TO valinor_lookup;
+
+--
+-- Name: FUNCTION tenant_of_outbox(outbox_id uuid); Type: COMMENT; Schema: public; Owner: valinor_lookup
+--
+
+COMMENT ON FUNCTION public.tenant_of_outbox(outbox_id uuid) IS 'Operator CLI: the tenant that owns an outbox row.';
 
 
 --
@@ -873,10 +967,26 @@ GRANT ALL ON FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timest
 
 
 --
+-- Name: FUNCTION migration_status(); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.migration_status() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.migration_status() TO valinor_app;
+
+
+--
 -- Name: FUNCTION outbox_claim(p_tenant_id uuid, p_outbox_id uuid); Type: ACL; Schema: public; Owner: valinor_owner
 --
 
 REVOKE ALL ON FUNCTION public.outbox_claim(p_tenant_id uuid, p_outbox_id uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION outbox_depth(); Type: ACL; Schema: public; Owner: valinor_lookup
+--
+
+REVOKE ALL ON FUNCTION public.outbox_depth() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.outbox_depth() TO valinor_app;
 
 
 --
@@ -934,6 +1044,22 @@ REVOKE ALL ON FUNCTION public.outbox_record_attempt(p_tenant_id uuid, p_outbox_i
 
 REVOKE ALL ON FUNCTION public.resolve_channel_link(provider text, link_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.resolve_channel_link(provider text, link_id uuid) TO valinor_app;
+
+
+--
+-- Name: FUNCTION tenant_of_link(link_id uuid); Type: ACL; Schema: public; Owner: valinor_lookup
+--
+
+REVOKE ALL ON FUNCTION public.tenant_of_link(link_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.tenant_of_link(link_id uuid) TO valinor_owner;
+
+
+--
+-- Name: FUNCTION tenant_of_outbox(outbox_id uuid); Type: ACL; Schema: public; Owner: valinor_lookup
+--
+
+REVOKE ALL ON FUNCTION public.tenant_of_outbox(outbox_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.tenant_of_outbox(outbox_id uuid) TO valinor_owner;
 
 
 --
@@ -1012,6 +1138,13 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.channel_messages TO valinor_app;
 --
 
 GRANT SELECT,INSERT ON TABLE public.channel_outbox TO valinor_app;
+
+
+--
+-- Name: COLUMN channel_outbox.id; Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+GRANT SELECT(id) ON TABLE public.channel_outbox TO valinor_lookup;
 
 
 --

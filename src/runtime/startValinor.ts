@@ -39,7 +39,11 @@ export async function startValinor(
   const { ownerUrl, appUrl } = config.database;
   if (!appUrl) throw new Error("APP_DATABASE_URL must be set");
   if (!config.secretsKey) throw new Error("SECRETS_KEY must be set (it decrypts link secrets)");
-  const pools = makePools({ ownerUrl: ownerUrl ?? appUrl, appUrl }, config.database.poolSize, logger);
+  const pools = makePools(
+    { ownerUrl: ownerUrl ?? appUrl, appUrl },
+    config.database.poolSize,
+    logger,
+  );
   const app = makeApp({
     pools,
     logger,

@@ -201,6 +201,63 @@ describe("row-level security", () => {
   }
 });
 
+describe("SECURITY DEFINER functions", () => {
+  it("each fixes its search_path and is executable by named roles only, never PUBLIC", async () => {
+    const { rows } = await db.admin.query<{
+      name: string;
+      config: string[] | null;
+      public_execute: boolean;
+      grantees: string[];
+    }>(
+      `select p.proname as name, p.proconfig as config,
+              has_function_privilege('public', p.oid, 'execute') as public_execute,
+              array(select r.rolname from pg_roles r
+                    where has_function_privilege(r.oid, p.oid, 'execute') and not r.rolsuper
+                      and r.rolname = any($1) order by 1) as grantees
+       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+       where n.nspname = 'public' and p.prosecdef order by 1`,
+      [[TEST_ROLES.owner, TEST_ROLES.app, TEST_ROLES.lookup]],
+    );
+    expect(rows.map((row) => row.name)).toEqual([
+      "enqueue_send_outbound",
+      "migration_status",
+      "outbox_depth",
+      "resolve_channel_link",
+      "tenant_of_link",
+      "tenant_of_outbox",
+      "tenants_with_outbox_work",
+    ]);
+    for (const row of rows) {
+      expect(row.config, row.name).toContain("search_path=pg_catalog, pg_temp");
+      expect(row.public_execute, row.name).toBe(false);
+    }
+  });
+
+  it("lets the app role see across tenants only through counts and the link it names", async () => {
+    const depth = await asRole(
+      "app",
+      null,
+      "select status, count from public.outbox_depth() order by status",
+    );
+    expect(depth.rows).toEqual([
+      { status: "pending", count: "2" },
+      { status: "sending", count: "0" },
+    ]);
+    const link = await asRole(
+      "app",
+      null,
+      "select tenant_id from public.resolve_channel_link('webhook', $1)",
+      [b.linkId],
+    );
+    expect(link.rows).toEqual([{ tenant_id: b.tenantId }]);
+    await expect(
+      asRole("app", null, "select public.tenant_of_link($1)", [b.linkId]),
+    ).rejects.toMatchObject({
+      code: "42501",
+    });
+  });
+});
+
 describe("channel_outbox constraints", () => {
   it("accepts only pending, sending, sent and dead as a status", async () => {
     const insert = (status: string) =>

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/config.ts";
-import { DeliveryError } from "../../src/providers/deliveryError.ts";
 import {
   backoffDelayMs,
   backoffWindowMs,
   decideAfterFailure,
 } from "../../src/outbox/retryPolicy.ts";
+import { DeliveryError } from "../../src/providers/deliveryError.ts";
 
 const config = loadConfig({
   OUTBOX_BASE_DELAY_MS: "1000",
