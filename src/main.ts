@@ -1,4 +1,5 @@
 import { ConfigError, getConfig } from "./config/config.ts";
+import { startDemo } from "./demo/startDemo.ts";
 import { makeLogger } from "./logging/logger.ts";
 import { openDatabaseEnvironment } from "./runtime/databaseEnvironment.ts";
 import { startValinor } from "./runtime/startValinor.ts";
@@ -23,14 +24,23 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
   logger.info({ url: valinor.server.url, worker: !apiOnly }, "valinor is running");
+  const embedded = !apiOnly && !config.database.ownerUrl;
+  const demo = embedded
+    ? await startDemo(database.config, valinor.server.url, logger).catch((error: unknown) => {
+        logger.warn({ err: error }, "the demo could not start; Valinor runs without it");
+        return undefined;
+      })
+    : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
+    // npm forwards the terminal's SIGINT to us a second time: repeats must not kill the shutdown.
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
     try {
       await valinor.stop();
+      await demo?.close();
       await database.stop();
       logger.info("stopped");
     } catch (error) {
@@ -38,8 +48,8 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = 1;
     }
   };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -42,6 +42,12 @@ const unauthorized: WebhookAnswer = {
   outcomes: ["unauthorized"],
 };
 
+const forbidden: WebhookAnswer = {
+  status: 403,
+  body: { error: "forbidden" },
+  outcomes: ["unauthorized"],
+};
+
 // A batch answers for its worst message: 500 and 503 make the provider redeliver, and the
 // messages that were already decided are then acknowledged as duplicates.
 const severity: Record<MessageOutcome, number> = {
@@ -77,7 +83,7 @@ export async function handleInboundWebhook(
     const answer = provider.answerGet(input.request, link, now);
     if (!answer.ok) {
       log.info({ reason: answer.reason }, "handshake rejected");
-      return unauthorized;
+      return forbidden;
     }
     return { ...answer.answer, outcomes: ["handshake"] };
   }

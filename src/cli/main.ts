@@ -1,8 +1,10 @@
 import { AdminError } from "../admin/adminError.ts";
 import { type Config, ConfigError, getConfig } from "../config/config.ts";
 import { makeLogger } from "../logging/logger.ts";
+import { configOrEmbedded } from "../runtime/databaseEnvironment.ts";
 import { type CliContext, makeCliContext } from "./cliContext.ts";
 import { dbDump, dbMigrate, dbSetup } from "./dbCommands.ts";
+import { demoSend } from "./demoCommands.ts";
 import { linkCreate, linkList, linkPause, linkResume, linkShow } from "./linkCommands.ts";
 import { outboxList, outboxReplay, outboxShow } from "./outboxCommands.ts";
 import type { CommandResult, Output } from "./output.ts";
@@ -28,11 +30,13 @@ const usage = `usage: valinor <command> [options]
   outbox replay <id> [--dry-run]
   outbox replay --tenant T [--link L] [--status dead] [--dry-run]
                                     dead rows back to pending, fresh attempts, a job each
+  demo send [text]      send a signed test message to the demo link (after npm start)
   db setup              create the roles and the database (ROOT_DATABASE_URL, idempotent)
   db migrate            install graphile-worker's schema and apply migrations (DATABASE_URL)
   db dump [file]        write the schema to data/schema.sql (needs pg_dump >= the server)
 
-Environment: DATABASE_URL (owner role), SECRETS_KEY (link create). Secrets are printed
+Environment: DATABASE_URL (owner role), SECRETS_KEY (link create); without them, the
+embedded default's (npm start) are used when its data folder exists. Secrets are printed
 once by link create and never again.
 Options: --json (machine-readable output), --help
 Exit codes: 0 ok, 2 bad arguments or unknown id, 1 unexpected failure`;
@@ -51,6 +55,7 @@ const commands: Record<string, Record<string, Command>> = {
     resume: linkResume,
   },
   outbox: { list: outboxList, show: outboxShow, replay: outboxReplay },
+  demo: { send: demoSend },
   db: {
     setup: async (_args, ctx) => message(await dbSetup(ctx.config)),
     migrate: async (_args, ctx) => message(await dbMigrate(ctx.config, cliLogger(ctx.config))),
@@ -87,7 +92,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       throw new UsageError(
         `unknown command: ${[group, name].join(" ").trim()} (valinor --help lists the commands)`,
       );
-    ctx = makeCliContext(deps.config ?? getConfig());
+    ctx = makeCliContext(deps.config ?? configOrEmbedded(getConfig()));
     const result = await command(rest, ctx);
     stdout.write(`${json ? JSON.stringify({ ok: true, ...result.json }, null, 2) : result.text}\n`);
     return 0;

@@ -24,7 +24,7 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-interface Credentials {
+export interface Credentials {
   superuser: string;
   owner: string;
   app: string;
@@ -75,7 +75,7 @@ export async function startEmbeddedPostgres(options: {
     "-o",
     `-p ${options.port} -c listen_addresses=127.0.0.1`,
   );
-  const rootUrl = `postgres://postgres:${encodeURIComponent(credentials.superuser)}@127.0.0.1:${options.port}/postgres`;
+  const rootUrl = embeddedRootUrl(credentials, options.port);
   log.info({ port: options.port, dataDir }, "embedded PostgreSQL started");
   return {
     rootUrl,
@@ -129,6 +129,16 @@ async function initialise(dataDir: string, password: string, user: ServerUser): 
   } finally {
     rmSync(passwordFile, { force: true });
   }
+}
+
+export function embeddedRootUrl(credentials: Credentials, port: number): string {
+  return `postgres://postgres:${encodeURIComponent(credentials.superuser)}@127.0.0.1:${port}/postgres`;
+}
+
+/** The credentials of an embedded data folder, if `npm start` ever initialised one there. */
+export function readEmbeddedCredentials(dir: string): Credentials | undefined {
+  const file = join(resolve(dir), "credentials.json");
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Credentials) : undefined;
 }
 
 function loadOrCreateCredentials(file: string): Credentials {

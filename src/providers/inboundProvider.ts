@@ -62,6 +62,8 @@ export type InboundVerification =
 
 export interface InboundProvider {
   readonly provider: ProviderName;
+  /** A larger body limit than HTTP_BODY_LIMIT_BYTES, for providers that batch (WhatsApp: 3 MB). */
+  readonly maxBodyBytes?: number;
   /** Media types a POST may carry (checked before the body is read). */
   readonly contentTypes: readonly string[];
   /** Constant-time signature check with the provider's replay window. Must not throw. */

@@ -1,5 +1,10 @@
 import { type Config, loadConfigWith } from "../config/config.ts";
-import { startEmbeddedPostgres } from "../db/embeddedPostgres.ts";
+import {
+  type Credentials,
+  embeddedRootUrl,
+  readEmbeddedCredentials,
+  startEmbeddedPostgres,
+} from "../db/embeddedPostgres.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { rolesFromUrls, withUrlParts } from "../db/roles.ts";
 import { setupDatabase } from "../db/setupDatabase.ts";
@@ -23,6 +28,26 @@ const EMBEDDED_DATABASE = "valinor";
  * folder with generated passwords. Either way, the roles are set up (when a root URL is
  * known) and migrations run before anything else touches the database.
  */
+/** The configuration pointing at the embedded default's server, roles and secrets key. */
+export function embeddedConfig(config: Config, credentials: Credentials): Config {
+  const rootUrl = embeddedRootUrl(credentials, config.embedded.port);
+  const url = (user: string, password: string) =>
+    withUrlParts(rootUrl, { user, password, database: EMBEDDED_DATABASE });
+  return loadConfigWith({
+    ROOT_DATABASE_URL: rootUrl,
+    DATABASE_URL: url(EMBEDDED_OWNER, credentials.owner),
+    APP_DATABASE_URL: url(EMBEDDED_APP, credentials.app),
+    SECRETS_KEY: config.secretsKey ?? credentials.secretsKey,
+  });
+}
+
+/** For the CLI: with no DATABASE_URL, the embedded default's settings when `npm start` made one. */
+export function configOrEmbedded(config: Config): Config {
+  if (config.database.ownerUrl) return config;
+  const credentials = readEmbeddedCredentials(config.embedded.dir);
+  return credentials ? embeddedConfig(config, credentials) : config;
+}
+
 export async function openDatabaseEnvironment(
   config: Config,
   logger: Logger,
@@ -32,15 +57,7 @@ export async function openDatabaseEnvironment(
   if (!config.database.ownerUrl) {
     const embedded = await startEmbeddedPostgres({ ...config.embedded, logger });
     stop = embedded.stop;
-    const { credentials, rootUrl } = embedded;
-    const url = (user: string, password: string) =>
-      withUrlParts(rootUrl, { user, password, database: EMBEDDED_DATABASE });
-    resolved = loadConfigWith({
-      ROOT_DATABASE_URL: rootUrl,
-      DATABASE_URL: url(EMBEDDED_OWNER, credentials.owner),
-      APP_DATABASE_URL: url(EMBEDDED_APP, credentials.app),
-      SECRETS_KEY: config.secretsKey ?? credentials.secretsKey,
-    });
+    resolved = embeddedConfig(config, embedded.credentials);
   }
   const { ownerUrl, appUrl, rootUrl, lookupRole } = resolved.database;
   if (!ownerUrl || !appUrl) {

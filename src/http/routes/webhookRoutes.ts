@@ -1,4 +1,4 @@
-import { type Request, type Response, Router } from "express";
+import { type Request, type RequestHandler, type Response, Router } from "express";
 import {
   type HandleWebhookDeps,
   handleInboundWebhook,
@@ -41,6 +41,18 @@ export function webhookRoutes(
     }
   };
 
+  const parsers = new Map<number, RequestHandler>();
+  const bodyWithProviderLimit: RequestHandler = (req, res, next) => {
+    const provider = deps.providers(String(req.params.provider));
+    const limit = Math.max(options.bodyLimitBytes, provider?.maxBodyBytes ?? 0);
+    let parse = parsers.get(limit);
+    if (!parse) {
+      parse = rawBody(limit);
+      parsers.set(limit, parse);
+    }
+    parse(req, res, next);
+  };
+
   router.post(
     "/webhooks/:provider/:linkId",
     requireContentType((req) => {
@@ -48,7 +60,7 @@ export function webhookRoutes(
       if (!provider) throw new AppError(404, "not_found");
       return provider.contentTypes;
     }),
-    rawBody(options.bodyLimitBytes),
+    bodyWithProviderLimit,
     handle,
   );
   router.get("/webhooks/:provider/:linkId", handle);

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { constantTimeEqualText } from "../constantTimeEqual.ts";
 import type { InboundVerification } from "../inboundProvider.ts";
 
 /**
@@ -15,11 +15,4 @@ export function verifyTelegramSecretToken(
   return constantTimeEqualText(expected, received)
     ? { ok: true }
     : { ok: false, reason: "wrong_secret_token" };
-}
-
-/** Equal-length digests make timingSafeEqual safe for inputs of any length. */
-export function constantTimeEqualText(a: string, b: string): boolean {
-  const digestA = createHash("sha256").update(a, "utf8").digest();
-  const digestB = createHash("sha256").update(b, "utf8").digest();
-  return timingSafeEqual(digestA, digestB);
 }

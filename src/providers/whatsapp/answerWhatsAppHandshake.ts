@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { constantTimeEqualText } from "../constantTimeEqual.ts";
 import type { HandshakeAnswer, InboundRequest } from "../inboundProvider.ts";
 
 // Meta sends a numeric challenge; anything printable is echoed, nothing that could be markup.
@@ -19,18 +19,12 @@ export function answerWhatsAppHandshake(
   const challenge = request.query["hub.challenge"];
   if (mode !== "subscribe") return { ok: false, reason: "not_a_subscribe_request" };
   if (!token) return { ok: false, reason: "missing_verify_token" };
-  if (!equalInConstantTime(token, verifyToken)) return { ok: false, reason: "wrong_verify_token" };
+  if (!constantTimeEqualText(token, verifyToken))
+    return { ok: false, reason: "wrong_verify_token" };
   if (!challenge || !challengePattern.test(challenge))
     return { ok: false, reason: "bad_challenge" };
   return {
     ok: true,
     answer: { kind: "handshake", status: 200, body: challenge, contentType: "text/plain" },
   };
-}
-
-/** Equal-length digests make timingSafeEqual safe for inputs of any length. */
-function equalInConstantTime(a: string, b: string): boolean {
-  const digestA = createHash("sha256").update(a, "utf8").digest();
-  const digestB = createHash("sha256").update(b, "utf8").digest();
-  return timingSafeEqual(digestA, digestB);
 }

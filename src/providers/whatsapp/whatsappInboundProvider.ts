@@ -18,6 +18,8 @@ import { parseWhatsAppInboundSecret } from "./whatsappInboundSecret.ts";
 export function makeWhatsAppInboundProvider(): InboundProvider {
   return {
     provider: "whatsapp",
+    // Cloud API batches can reach 3 MB.
+    maxBodyBytes: 3 * 1024 * 1024,
     contentTypes: ["application/json"],
 
     verify(request: InboundRequest, link: InboundLink): InboundVerification {
