@@ -1,7 +1,8 @@
 // A graphile-worker runner with Valinor's settings (workerPreset), as a child of bench/run.ts.
 // BENCH_WORKER_MODE=noop runs a sendOutbound task that does nothing (the engine's ceiling);
 // =valinor runs Valinor's real task list. Talks to the parent over IPC.
-import { type Runner, run, type Task } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { type Runner, run, type Task, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { getConfig } from "../src/config/config.ts";
 import { makeLogger } from "../src/logging/logger.ts";
@@ -31,11 +32,9 @@ function statementKind(text: string): string {
 const config = getConfig();
 const logger = makeLogger(config.logLevel).child({ process: "bench-worker" });
 const noop: Task = async () => {};
-const taskList =
-  mode === "noop"
-    ? { sendOutbound: noop }
-    : makeTaskList(() => deps);
 const deps = makeWorkerDeps(config, logger);
+const taskList = mode === "noop" ? { sendOutbound: noop } : makeTaskList(() => deps);
+const events: WorkerEvents = new EventEmitter();
 
 let runner: Runner | undefined;
 let started = 0;
@@ -43,18 +42,19 @@ let firstStartAt: number | undefined;
 let lastSuccessAt: number | undefined;
 
 async function main() {
-  runner = await run({
-    preset: workerPreset(config, logger),
-    taskList,
-    crontab: "# no cron in the benchmark",
-    noHandleSignals: true,
-  });
-  runner.events.on("job:start", () => {
+  events.on("job:start", () => {
     started += 1;
     firstStartAt ??= now();
   });
-  runner.events.on("job:success", () => {
+  events.on("job:success", () => {
     lastSuccessAt = now();
+  });
+  const preset = workerPreset(config, logger);
+  runner = await run({
+    preset: { ...preset, worker: { ...preset.worker, events } },
+    taskList,
+    crontab: "# no cron in the benchmark",
+    noHandleSignals: true,
   });
   send({ type: "ready", pid: process.pid });
 }
