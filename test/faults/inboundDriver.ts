@@ -141,7 +141,14 @@ export interface DriveSummary {
 export async function driveInbound(
   appUrl: string,
   events: readonly InboundEvent[],
-  options: { concurrency: number; duplicateRate: number; random: SeededRandom; deadline: number },
+  options: {
+    concurrency: number;
+    duplicateRate: number;
+    random: SeededRandom;
+    deadline: number;
+    /** Counts originals answered 200, for scenarios that act mid-run. */
+    progress?: { accepted: number };
+  },
 ): Promise<DriveSummary> {
   const statusCounts: Record<string, number> = {};
   const unaccepted: string[] = [];
@@ -152,6 +159,7 @@ export async function driveInbound(
     posts += result.posts;
     redeliveries += result.posts - 1;
     for (const status of result.statuses) statusCounts[status] = (statusCounts[status] ?? 0) + 1;
+    if (result.accepted && original && options.progress) options.progress.accepted += 1;
     if (!result.accepted && original) {
       unaccepted.push(`${event.link.provider}/${event.externalId}: ${result.statuses.join(",")}`);
     }

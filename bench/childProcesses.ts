@@ -1,0 +1,102 @@
+import { type ChildProcess, fork, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+
+export type Env = Record<string, string>;
+type Message = { type: string; [key: string]: unknown };
+
+/** A forked bench script with a typed request/answer over IPC. */
+export interface BenchChild {
+  readonly child: ChildProcess;
+  /** Resolves with the next message of `type` (rejects on an `error` message or exit). */
+  next<T extends Message>(type: string, timeoutMs?: number): Promise<T>;
+  send(message: Message): void;
+  output(): string;
+}
+
+export function forkBenchScript(script: string, env: Env): BenchChild {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    execPath: process.execPath,
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output = (output + chunk).slice(-20_000);
+  });
+  child.stderr?.on("data", (chunk) => {
+    output = (output + chunk).slice(-20_000);
+  });
+  const inbox: Message[] = [];
+  let wake: (() => void) | undefined;
+  child.on("message", (message: Message) => {
+    inbox.push(message);
+    wake?.();
+  });
+  child.on("exit", () => wake?.());
+  return {
+    child,
+    output: () => output,
+    send: (message) => child.send(message),
+    async next<T extends Message>(type: string, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const index = inbox.findIndex((m) => m.type === type || m.type === "error");
+        if (index >= 0) {
+          const [message] = inbox.splice(index, 1);
+          if (message!.type === "error") {
+            throw new Error(`${script} failed: ${String(message!.message)}\n${output}`);
+          }
+          return message as T;
+        }
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`${script} exited (${child.exitCode ?? child.signalCode})\n${output}`);
+        }
+        if (Date.now() > deadline) throw new Error(`${script}: no "${type}" in ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, Math.min(1_000, Math.max(1, deadline - Date.now())));
+        });
+      }
+    },
+  };
+}
+
+/** Valinor's API alone, as production runs it: `node src/main.ts --api-only`. */
+export function spawnApp(env: Env): ChildProcess & { output(): string } {
+  const child = spawn(process.execPath, ["src/main.ts", "--api-only"], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return Object.assign(child, { output: () => output });
+}
+
+/** Peak resident set size of a live process, in MiB (Linux /proc VmHWM). */
+export function peakRssMb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Math.round(Number(match[1]) / 102.4) / 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM") {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(timer);
+}

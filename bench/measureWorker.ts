@@ -1,0 +1,87 @@
+import { peakRssMb, type Env, forkBenchScript, stopChild } from "./childProcesses.ts";
+import type { BenchDatabase } from "./benchDatabase.ts";
+
+export interface WorkerRun {
+  readonly jobs: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** Statements the worker process sent per job, by kind (graphile-worker's and Valinor's). */
+  readonly queriesPerJob: Record<string, number>;
+  readonly roundTripsPerJob: number;
+  readonly peakRssMb: number | undefined;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * Starts a worker process (bench/workerProcess.ts) over `jobs` pre-queued jobs and times it
+ * from its first job start to the moment graphile-worker's queue is empty (every job
+ * completed, batched completions included).
+ */
+export async function measureWorkerRun(
+  db: BenchDatabase,
+  env: Env,
+  mode: "noop" | "valinor",
+  jobs: number,
+): Promise<WorkerRun> {
+  const queued = await jobCount(db);
+  if (queued !== jobs) throw new Error(`expected ${jobs} queued jobs, found ${queued}`);
+  const worker = forkBenchScript("./workerProcess.ts", {
+    ...env,
+    DATABASE_URL: db.ownerUrl,
+    BENCH_WORKER_MODE: mode,
+  });
+  try {
+    await worker.next("ready");
+    const deadline = Date.now() + 60_000 + jobs * 20;
+    let doneAt: number;
+    for (;;) {
+      if ((await jobCount(db)) === 0) {
+        doneAt = now();
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`worker did not finish ${jobs} jobs in time`);
+      if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    worker.send({ type: "stats" });
+    const stats = await worker.next<{
+      type: string;
+      started: number;
+      firstStartAt: number;
+      queries: Record<string, number>;
+    }>("stats");
+    const peak = peakRssMb(worker.child.pid);
+    const seconds = (doneAt - stats.firstStartAt) / 1000;
+    const queriesPerJob: Record<string, number> = {};
+    let roundTrips = 0;
+    for (const [kind, count] of Object.entries(stats.queries)) {
+      queriesPerJob[kind] = round(count / jobs, 3);
+      roundTrips += count;
+    }
+    return {
+      jobs,
+      seconds: round(seconds, 3),
+      perSecond: Math.round(jobs / seconds),
+      queriesPerJob,
+      roundTripsPerJob: round(roundTrips / jobs, 2),
+      peakRssMb: peak,
+    };
+  } finally {
+    worker.send({ type: "stop" });
+    await worker.next("stopped", 30_000).catch(() => undefined);
+    await stopChild(worker.child);
+  }
+}
+
+export async function jobCount(db: BenchDatabase): Promise<number> {
+  const { rows } = await db.admin.query<{ n: number }>(
+    "select count(*)::int as n from graphile_worker._private_jobs",
+  );
+  return rows[0]!.n;
+}
+
+export function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
