@@ -59,10 +59,7 @@ export async function startEmbeddedPostgres(options: {
     await initialise(dataDir, credentials.superuser, user);
   }
   const ctl = async (...args: string[]) => {
-    await execFileAsync(pg_ctl, [...args, "-D", dataDir, "-w", "-t", "60"], {
-      ...user,
-      env: { ...process.env, LC_MESSAGES: "C" },
-    });
+    await execFileAsync(pg_ctl, [...args, "-D", dataDir, "-w", "-t", "60"], user);
   };
   if (existsSync(join(dataDir, "postmaster.pid"))) {
     // A server left running by a process that was killed: stop it, then start cleanly.
@@ -124,7 +121,7 @@ async function initialise(dataDir: string, password: string, user: ServerUser): 
         "--encoding=UTF8",
         "--locale=C",
       ],
-      { ...user, env: { ...process.env, LC_MESSAGES: "C" } },
+      user,
     );
   } finally {
     rmSync(passwordFile, { force: true });

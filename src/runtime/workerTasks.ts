@@ -7,7 +7,7 @@ import { reconcileOutbox } from "../outbox/reconcileOutbox.ts";
 import { sendOutboundPayload } from "../outbox/sendOutboundPayload.ts";
 import { type AdapterRegistry, makeAdapterRegistry } from "../providers/adapterRegistry.ts";
 
-export interface WorkerDeps extends DeliveryDeps {}
+export type WorkerDeps = DeliveryDeps;
 
 export function makeWorkerDeps(
   config: Config,
