@@ -136,6 +136,19 @@ describe("sendOutbound", () => {
     expect(receiver.requests).toHaveLength(1);
   });
 
+  it("dead-letters, without sending, a reply older than the deliver-by age", async () => {
+    const tenant = await createWebhookTenant(db, receiver.baseUrl);
+    const { outboxId } = await enqueueReply(db, tenant);
+    await db.admin.query(
+      "update channel_outbox set created_at = now() - interval '2 days' where id = $1",
+      [outboxId],
+    );
+    await worker();
+    expect(await finalRow(outboxId)).toMatchObject({ status: "dead", dead_reason: "expired" });
+    expect(await attemptsOf(db, outboxId)).toMatchObject([{ outcome: "dead", error_class: null }]);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
   it("pauses the link on revoked credentials, keeps the row's attempts, and delivers after resume", async () => {
     const tenant = await createWebhookTenant(db, receiver.baseUrl);
     receiver.script([{ status: 401, body: "bad signature" }]);
