@@ -1,5 +1,6 @@
 import { AdminError } from "../admin/adminError.ts";
 import { type Config, ConfigError, getConfig } from "../config/config.ts";
+import { isConnectionError } from "../db/pgErrors.ts";
 import { makeLogger } from "../logging/logger.ts";
 import { configOrEmbedded } from "../runtime/databaseEnvironment.ts";
 import { type CliContext, makeCliContext } from "./cliContext.ts";
@@ -107,7 +108,11 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       );
       return 2;
     }
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const text = isConnectionError(error)
+      ? `cannot reach PostgreSQL at ${connectionTarget(error)}: is it running (npm start, for the embedded default), and is DATABASE_URL right?`
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
     stderr.write(
       `${json ? JSON.stringify({ ok: false, error: error instanceof Error ? error.message : text }) : text}\n`,
     );
@@ -115,4 +120,9 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   } finally {
     await ctx?.close();
   }
+}
+
+function connectionTarget(error: unknown): string {
+  const { address, port } = (error ?? {}) as { address?: unknown; port?: unknown };
+  return typeof address === "string" ? `${address}:${String(port)}` : "the configured address";
 }

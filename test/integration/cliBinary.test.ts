@@ -1,6 +1,12 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Env } from "../../src/config/config.ts";
+import { cliEnv, linkCreateArgs } from "../helpers/cliHarness.ts";
+import { freePort } from "../helpers/provisionPostgres.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -15,7 +21,7 @@ afterAll(async () => {
 });
 
 /** Runs the real bin/valinor.ts in a child process with only the environment given. */
-function valinor(args: string[], env: Record<string, string>) {
+function valinor(args: string[], env: Env) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
@@ -31,27 +37,14 @@ function valinor(args: string[], env: Record<string, string>) {
 
 describe("bin/valinor.ts", () => {
   it("creates a tenant and a link and lists them as a real process", async () => {
-    const env = {
-      DATABASE_URL: db.ownerUrl,
-      APP_DATABASE_URL: db.appUrl,
-      SECRETS_KEY: Buffer.alloc(32, 9).toString("base64"),
-    };
+    const env = cliEnv(db, { SECRETS_KEY: Buffer.alloc(32, 9).toString("base64") });
     const tenant = await valinor(["tenant", "create", "--name", "Binary Co", "--json"], env);
     expect(tenant.stderr).toBe("");
     expect(tenant.code).toBe(0);
     const tenantId = JSON.parse(tenant.stdout).tenant.id;
 
     const link = await valinor(
-      [
-        "link",
-        "create",
-        "--tenant",
-        tenantId,
-        "--provider",
-        "webhook",
-        "--url",
-        "http://127.0.0.1:9/r",
-      ],
+      linkCreateArgs(tenantId, "webhook", { url: "http://127.0.0.1:9/r" }),
       env,
     );
     expect(link.code).toBe(0);
@@ -68,9 +61,39 @@ describe("bin/valinor.ts", () => {
     expect(rows[0].n).toBe(1);
   });
 
-  it("exits 2 naming DATABASE_URL when it is not set", async () => {
-    const result = await valinor(["tenant", "list"], {});
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("DATABASE_URL");
+  it("exits 2 naming DATABASE_URL when it is not set and no embedded database exists", async () => {
+    const nowhere = mkdtempSync(join(tmpdir(), "valinor-no-embedded-"));
+    try {
+      const result = await valinor(["tenant", "list"], { EMBEDDED_PG_DIR: nowhere });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("DATABASE_URL");
+    } finally {
+      rmSync(nowhere, { recursive: true, force: true });
+    }
+  });
+
+  it("uses the embedded default's credentials when DATABASE_URL is unset, and says so when it is down", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "valinor-embedded-down-"));
+    try {
+      writeFileSync(
+        join(dir, "credentials.json"),
+        JSON.stringify({
+          superuser: "s",
+          owner: "o",
+          app: "a",
+          secretsKey: Buffer.alloc(32).toString("base64"),
+        }),
+      );
+      const port = await freePort();
+      const result = await valinor(["tenant", "list"], {
+        EMBEDDED_PG_DIR: dir,
+        EMBEDDED_PG_PORT: String(port),
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`cannot reach PostgreSQL at 127.0.0.1:${port}`);
+      expect(result.stderr).toContain("npm start");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

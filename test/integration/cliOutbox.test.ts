@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.ts";
-import { loadConfig } from "../../src/config/config.ts";
+import { cliEnv, runCli, runCliJson } from "../helpers/cliHarness.ts";
 import {
   createAttempt,
   createLink,
@@ -21,29 +20,9 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function run(argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const config = loadConfig({
-    DATABASE_URL: db.ownerUrl,
-    APP_DATABASE_URL: db.appUrl,
-    SECRETS_KEY: Buffer.alloc(32, 5).toString("base64"),
-    LOG_LEVEL: "silent",
-  });
-  const code = await main(argv, {
-    config,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
-
-async function runJson(argv: string[]) {
-  const result = await run([...argv, "--json"]);
-  expect(result.stderr).toBe("");
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout);
-}
+const cliVars = { SECRETS_KEY: Buffer.alloc(32, 5).toString("base64") };
+const run = (argv: string[]) => runCli(argv, cliEnv(db, cliVars));
+const runJson = (argv: string[]) => runCliJson(argv, cliEnv(db, cliVars));
 
 /** A tenant with one link (status as given) and `rows` outbox rows, one message each. */
 async function tenantWithRows(rows: Array<"pending" | "dead" | "sent">, linkStatus = "active") {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLinkSecrets } from "../../src/admin/linkSecrets.ts";
-import { main } from "../../src/cli/main.ts";
-import { loadConfig } from "../../src/config/config.ts";
+import type { Env } from "../../src/config/config.ts";
 import { makeSecretBox } from "../../src/crypto/secretBox.ts";
 import type { ProviderName } from "../../src/providers/providerName.ts";
+import { cliEnv, linkCreateArgs, runCli, runCliJson } from "../helpers/cliHarness.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.ts";
 
 const SECRETS_KEY = Buffer.alloc(32, 11).toString("base64");
@@ -19,32 +19,9 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function run(argv: string[], env: Record<string, string | undefined> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const config = loadConfig({
-    DATABASE_URL: db.ownerUrl,
-    APP_DATABASE_URL: db.appUrl,
-    SECRETS_KEY,
-    HOST: "127.0.0.1",
-    PORT: "3999",
-    LOG_LEVEL: "silent",
-    ...env,
-  });
-  const code = await main(argv, {
-    config,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
-
-async function runJson(argv: string[]) {
-  const result = await run([...argv, "--json"]);
-  expect(result.stderr).toBe("");
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout);
-}
+const cliVars = { SECRETS_KEY, HOST: "127.0.0.1", PORT: "3999" };
+const run = (argv: string[], env: Env = {}) => runCli(argv, cliEnv(db, { ...cliVars, ...env }));
+const runJson = (argv: string[]) => runCliJson(argv, cliEnv(db, cliVars));
 
 async function newTenant(name = `t-${randomUUID().slice(0, 8)}`): Promise<string> {
   return (await runJson(["tenant", "create", "--name", name])).tenant.id;
@@ -89,18 +66,9 @@ describe("valinor tenant", () => {
 describe("valinor link create", () => {
   it("creates a webhook link: prints the URL and the secret once, stores it sealed", async () => {
     const tenantId = await newTenant();
-    const out = await runJson([
-      "link",
-      "create",
-      "--tenant",
-      tenantId,
-      "--provider",
-      "webhook",
-      "--url",
-      "http://127.0.0.1:9/receiver",
-      "--name",
-      "demo",
-    ]);
+    const out = await runJson(
+      linkCreateArgs(tenantId, "webhook", { url: "http://127.0.0.1:9/receiver", name: "demo" }),
+    );
     const linkId = out.link.id;
     expect(out.webhookUrl).toBe(`http://127.0.0.1:3999/webhooks/webhook/${linkId}`);
     const secret: string = out.secrets.signingSecret;
@@ -125,20 +93,13 @@ describe("valinor link create", () => {
   it("uses --secret and --public-url, and prints setup text", async () => {
     const tenantId = await newTenant();
     const secret = `whsec_${Buffer.alloc(32, 3).toString("base64")}`;
-    const out = await run([
-      "link",
-      "create",
-      "--tenant",
-      tenantId,
-      "--provider",
-      "webhook",
-      "--url",
-      "https://r.example/in",
-      "--secret",
-      secret,
-      "--public-url",
-      "https://valinor.example/",
-    ]);
+    const out = await run(
+      linkCreateArgs(tenantId, "webhook", {
+        url: "https://r.example/in",
+        secret,
+        "public-url": "https://valinor.example/",
+      }),
+    );
     expect(out.code).toBe(0);
     const linkId = /created webhook link ([0-9a-f-]{36})/.exec(out.stdout)?.[1] as string;
     expect(out.stdout).toContain(`webhook URL: https://valinor.example/webhooks/webhook/${linkId}`);
@@ -150,18 +111,12 @@ describe("valinor link create", () => {
   it("creates a telegram link: bot id from the token, a generated secret token, the setWebhook call", async () => {
     const tenantId = await newTenant();
     const botToken = "4242:AAE-telegram-token";
-    const out = await runJson([
-      "link",
-      "create",
-      "--tenant",
-      tenantId,
-      "--provider",
-      "telegram",
-      "--bot-token",
-      botToken,
-      "--public-url",
-      "https://gw.example",
-    ]);
+    const out = await runJson(
+      linkCreateArgs(tenantId, "telegram", {
+        "bot-token": botToken,
+        "public-url": "https://gw.example",
+      }),
+    );
     const row = await storedLink(out.link.id);
     expect(row.external_account_id).toBe("4242");
     const secrets = opened("telegram", row);
@@ -177,24 +132,15 @@ describe("valinor link create", () => {
 
   it("creates a slack link with the team id as its account", async () => {
     const tenantId = await newTenant();
-    const out = await runJson([
-      "link",
-      "create",
-      "--tenant",
-      tenantId,
-      "--provider",
-      "slack",
-      "--team-id",
-      "T0123",
-      "--bot-token",
-      "xoxb-slack-token",
-      "--signing-secret",
-      "slack-signing-secret",
-      "--api-base-url",
-      "http://127.0.0.1:9/slack",
-      "--agent-url",
-      "http://127.0.0.1:9/agent",
-    ]);
+    const out = await runJson(
+      linkCreateArgs(tenantId, "slack", {
+        "team-id": "T0123",
+        "bot-token": "xoxb-slack-token",
+        "signing-secret": "slack-signing-secret",
+        "api-base-url": "http://127.0.0.1:9/slack",
+        "agent-url": "http://127.0.0.1:9/agent",
+      }),
+    );
     const row = await storedLink(out.link.id);
     expect(row.external_account_id).toBe("T0123");
     expect(row.settings).toEqual({
@@ -211,20 +157,13 @@ describe("valinor link create", () => {
 
   it("creates a whatsapp link: app secret and a generated verify token sealed as JSON", async () => {
     const tenantId = await newTenant();
-    const out = await runJson([
-      "link",
-      "create",
-      "--tenant",
-      tenantId,
-      "--provider",
-      "whatsapp",
-      "--phone-number-id",
-      "10999",
-      "--access-token",
-      "EAAG-token",
-      "--app-secret",
-      "meta-app-secret",
-    ]);
+    const out = await runJson(
+      linkCreateArgs(tenantId, "whatsapp", {
+        "phone-number-id": "10999",
+        "access-token": "EAAG-token",
+        "app-secret": "meta-app-secret",
+      }),
+    );
     const row = await storedLink(out.link.id);
     expect(row.external_account_id).toBe("10999");
     const secrets = opened("whatsapp", row);
@@ -287,22 +226,14 @@ describe("valinor link create", () => {
 describe("valinor link list, show, pause", () => {
   it("never prints a secret in link list or link show", async () => {
     const tenantId = await newTenant();
-    const created = await runJson([
-      "link",
-      "create",
-      "--tenant",
-      tenantId,
-      "--provider",
-      "whatsapp",
-      "--phone-number-id",
-      "555",
-      "--access-token",
-      "SECRET-ACCESS-TOKEN",
-      "--app-secret",
-      "SECRET-APP-SECRET",
-      "--verify-token",
-      "SECRET-VERIFY-TOKEN",
-    ]);
+    const created = await runJson(
+      linkCreateArgs(tenantId, "whatsapp", {
+        "phone-number-id": "555",
+        "access-token": "SECRET-ACCESS-TOKEN",
+        "app-secret": "SECRET-APP-SECRET",
+        "verify-token": "SECRET-VERIFY-TOKEN",
+      }),
+    );
     const row = await storedLink(created.link.id);
     const secrets = ["SECRET-ACCESS-TOKEN", "SECRET-APP-SECRET", "SECRET-VERIFY-TOKEN"];
     const sealed = [row.inbound_secret, row.outbound_credentials];
@@ -339,16 +270,9 @@ describe("valinor link list, show, pause", () => {
 
   it("pauses a link with a reason and shows it", async () => {
     const tenantId = await newTenant();
-    const { link } = await runJson([
-      "link",
-      "create",
-      "--tenant",
-      tenantId,
-      "--provider",
-      "webhook",
-      "--url",
-      "http://127.0.0.1:9/r",
-    ]);
+    const { link } = await runJson(
+      linkCreateArgs(tenantId, "webhook", { url: "http://127.0.0.1:9/r" }),
+    );
     const paused = await run(["link", "pause", link.id, "--reason", "token revoked"]);
     expect(paused.code).toBe(0);
     expect(paused.stdout).toContain(`paused link ${link.id}: token revoked`);

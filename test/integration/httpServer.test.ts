@@ -1,14 +1,10 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExecutorDecision } from "../../src/agent/executor.ts";
-import { loadConfig } from "../../src/config/config.ts";
 import { makeSecretBox } from "../../src/crypto/secretBox.ts";
-import { type AppDeps, makeApp } from "../../src/http/makeApp.ts";
-import { type RunningServer, startServer } from "../../src/http/server.ts";
+import type { AppDeps } from "../../src/http/makeApp.ts";
 import { makeLogger } from "../../src/logging/logger.ts";
-import { makeInboundProviderRegistry } from "../../src/providers/inboundProvider.ts";
 import { signStandardWebhook } from "../../src/providers/webhook/standardWebhookSignature.ts";
 import { makeCountingExecutor } from "../helpers/fakeAgent.ts";
 import {
@@ -17,9 +13,10 @@ import {
   createOutboxRow,
   createTenantWithRows,
 } from "../helpers/fixtures.ts";
+import { secretBox } from "../helpers/outboxFixtures.ts";
+import { startTestApp, type TestApp } from "../helpers/testApp.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.ts";
 
-const secretBox = makeSecretBox(Buffer.alloc(32, 7).toString("base64"));
 const secret = `whsec_${Buffer.alloc(24, 4).toString("base64")}`;
 const logLines: Array<Record<string, unknown>> = [];
 const logger = makeLogger("debug", {
@@ -29,29 +26,13 @@ const logger = makeLogger("debug", {
 });
 
 let db: TestDatabase;
-const servers: RunningServer[] = [];
+const apps: TestApp[] = [];
 
-function deps(overrides: Partial<AppDeps> = {}): AppDeps {
-  return {
-    pools: db.pools,
-    logger,
-    config: loadConfig({}),
-    secretBox,
-    executor: makeCountingExecutor().executor,
-    inboundProviders: makeInboundProviderRegistry(),
-    metrics: new Registry(),
-    ...overrides,
-  };
-}
-
+/** The app with this test's capturing logger; every server started is closed after all tests. */
 async function start(overrides: Partial<AppDeps> = {}) {
-  const server = await startServer(makeApp(deps(overrides)), {
-    host: "127.0.0.1",
-    port: 0,
-    logger,
-  });
-  servers.push(server);
-  return server;
+  const app = await startTestApp(db, { logger, ...overrides });
+  apps.push(app);
+  return app.server;
 }
 
 function signed(id: string, body: string) {
@@ -64,12 +45,15 @@ function signed(id: string, body: string) {
   };
 }
 
+const messageBody = (text: string) =>
+  JSON.stringify({ type: "message", conversation_id: "c", sender_id: "s", text });
+
 beforeAll(async () => {
   db = await createTestDatabase();
 });
 
 afterAll(async () => {
-  await Promise.all(servers.map((server) => server.close()));
+  await Promise.all(apps.map((app) => app.close()));
   await db?.drop();
 });
 
@@ -194,12 +178,7 @@ describe("http app: logging", () => {
       async (): Promise<ExecutorDecision> => ({ decision: "executed", reply: "reply-text-xyzzy" }),
     );
     const server = await start({ executor: replies.executor });
-    const body = JSON.stringify({
-      type: "message",
-      conversation_id: "c",
-      sender_id: "s",
-      text: "private-text-plugh",
-    });
+    const body = messageBody("private-text-plugh");
     const headers = signed(`msg_${randomUUID()}`, body);
     const response = await fetch(`${server.url}/webhooks/webhook/${linkId}?token=query-secret`, {
       method: "POST",
@@ -233,12 +212,7 @@ describe("http server: graceful shutdown", () => {
       return { decision: "executed", reply: "late" };
     });
     const server = await start({ executor: slow.executor });
-    const body = JSON.stringify({
-      type: "message",
-      conversation_id: "c",
-      sender_id: "s",
-      text: "t",
-    });
+    const body = messageBody("t");
     const inFlight = fetch(`${server.url}/webhooks/webhook/${linkId}`, {
       method: "POST",
       headers: signed(`msg_${randomUUID()}`, body),

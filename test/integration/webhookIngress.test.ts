@@ -1,32 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { Registry } from "prom-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ExecutorDecision } from "../../src/agent/executor.ts";
-import { loadConfig } from "../../src/config/config.ts";
-import { makeSecretBox } from "../../src/crypto/secretBox.ts";
-import { makeApp } from "../../src/http/makeApp.ts";
-import { type RunningServer, startServer } from "../../src/http/server.ts";
-import { makeLogger } from "../../src/logging/logger.ts";
-import { makeInboundProviderRegistry } from "../../src/providers/inboundProvider.ts";
 import { signStandardWebhook } from "../../src/providers/webhook/standardWebhookSignature.ts";
-import {
-  hangUntilAborted,
-  makeCountingExecutor,
-  sendJson,
-  startFakeAgentServer,
-} from "../helpers/fakeAgent.ts";
+import { expectNothingRecorded } from "../helpers/channelMessages.ts";
+import { hangUntilAborted, sendJson, startFakeAgentServer } from "../helpers/fakeAgent.ts";
 import { createLink, createMessage, createTenant } from "../helpers/fixtures.ts";
+import { secretBox } from "../helpers/outboxFixtures.ts";
+import { startTestApp, type TestApp } from "../helpers/testApp.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.ts";
 
-const secretBox = makeSecretBox(Buffer.alloc(32, 7).toString("base64"));
 const secretA = `whsec_${Buffer.alloc(24, 1).toString("base64")}`;
 const secretB = `whsec_${Buffer.alloc(24, 2).toString("base64")}`;
-const logger = makeLogger("silent");
 const agentTimeoutMs = 300;
 
 let db: TestDatabase;
-let server: RunningServer;
-let agent: ReturnType<typeof makeCountingExecutor>;
+let app: TestApp;
 let tenantA: string;
 let tenantB: string;
 let linkA: string;
@@ -43,28 +31,17 @@ beforeAll(async () => {
   tenantB = await createTenant(db.admin, "tenant-b");
   linkA = await createLink(db.admin, tenantA, { inboundSecret: secretBox.seal(secretA) });
   linkB = await createLink(db.admin, tenantB, { inboundSecret: secretBox.seal(secretB) });
-  agent = makeCountingExecutor(echo);
-  const app = makeApp({
-    pools: db.pools,
-    logger,
-    config: loadConfig({}),
-    secretBox,
-    executor: agent.executor,
-    inboundProviders: makeInboundProviderRegistry(),
-    metrics: new Registry(),
-    agent: { timeoutMs: agentTimeoutMs, leaseGraceMs: 2_000 },
-  });
-  server = await startServer(app, { host: "127.0.0.1", port: 0, logger });
+  app = await startTestApp(db, { agent: { timeoutMs: agentTimeoutMs, leaseGraceMs: 2_000 } });
 });
 
 afterAll(async () => {
-  await server?.close();
+  await app?.close();
   await db?.drop();
 });
 
 beforeEach(() => {
-  agent.calls.length = 0;
-  agent.answer(echo);
+  app.agent.calls.length = 0;
+  app.agent.answer(echo);
 });
 
 interface Delivery {
@@ -94,7 +71,7 @@ async function deliver(delivery: Delivery = {}) {
   const signature =
     delivery.signature ?? signStandardWebhook(delivery.secret ?? secretA, id, timestamp, body);
   const response = await fetch(
-    `${server.url}${delivery.path ?? `/webhooks/webhook/${delivery.linkId ?? linkA}`}`,
+    `${app.url}${delivery.path ?? `/webhooks/webhook/${delivery.linkId ?? linkA}`}`,
     {
       method: "POST",
       headers: {
@@ -144,15 +121,12 @@ async function jobsFor(outboxId: string) {
   return rows;
 }
 
-const countMessages = async () =>
-  Number((await db.admin.query("select count(*) from channel_messages")).rows[0].count);
-
 describe("webhook ingress: executed messages", () => {
   it("records the message, enqueues the reply and its sendOutbound job", async () => {
     const result = await deliver({ body: messageBody("hi there", { thread_id: "t-9" }) });
     expect(result).toMatchObject({ status: 200, body: { status: "executed" } });
-    expect(agent.calls).toHaveLength(1);
-    expect(agent.calls[0]).toMatchObject({
+    expect(app.agent.calls).toHaveLength(1);
+    expect(app.agent.calls[0]).toMatchObject({
       tenantId: tenantA,
       linkId: linkA,
       message: {
@@ -191,11 +165,8 @@ describe("webhook ingress: executed messages", () => {
 
 describe("webhook ingress: signatures", () => {
   const rejected = async (delivery: Delivery) => {
-    const before = await countMessages();
-    const result = await deliver(delivery);
+    const result = await expectNothingRecorded(db, app.agent, () => deliver(delivery));
     expect(result).toEqual({ id: result.id, status: 401, body: { error: "invalid_signature" } });
-    expect(agent.calls).toHaveLength(0);
-    expect(await countMessages()).toBe(before);
   };
 
   it("rejects a signature made with another secret", () => rejected({ secret: secretB }));
@@ -209,7 +180,7 @@ describe("webhook ingress: signatures", () => {
 
   it("rejects missing signature headers", async () => {
     await rejected({ signature: "" });
-    const response = await fetch(`${server.url}/webhooks/webhook/${linkA}`, {
+    const response = await fetch(`${app.url}/webhooks/webhook/${linkA}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: messageBody(),
@@ -231,18 +202,15 @@ describe("webhook ingress: signatures", () => {
     const bad = signStandardWebhook(secretB, id, timestamp, body);
     const result = await deliver({ id, timestamp, body, signature: `${bad} ${good}` });
     expect(result.status).toBe(200);
-    expect(agent.calls).toHaveLength(1);
+    expect(app.agent.calls).toHaveLength(1);
   });
 });
 
 describe("webhook ingress: bad input records nothing and runs no agent", () => {
   const refused = async (delivery: Delivery, status: number) => {
-    const before = await countMessages();
-    const result = await deliver(delivery);
+    const result = await expectNothingRecorded(db, app.agent, () => deliver(delivery));
     expect(result.status).toBe(status);
     expect(result.body).toHaveProperty("error");
-    expect(agent.calls).toHaveLength(0);
-    expect(await countMessages()).toBe(before);
   };
 
   it("answers 400 to signed malformed JSON", () => refused({ body: "{not json" }, 400));
@@ -272,15 +240,14 @@ describe("webhook ingress: bad input records nothing and runs no agent", () => {
 
 describe("webhook ingress: decisions without a reply", () => {
   it("acknowledges other event types as ignored without recording or running the agent", async () => {
-    const before = await countMessages();
-    const result = await deliver({ body: JSON.stringify({ type: "reaction.added", emoji: "+1" }) });
+    const result = await expectNothingRecorded(db, app.agent, () =>
+      deliver({ body: JSON.stringify({ type: "reaction.added", emoji: "+1" }) }),
+    );
     expect(result).toMatchObject({ status: 200, body: { status: "ignored" } });
-    expect(agent.calls).toHaveLength(0);
-    expect(await countMessages()).toBe(before);
   });
 
   it("records a denial with its reason and enqueues nothing", async () => {
-    agent.answer(async () => ({ decision: "denied", reason: "not allowed" }));
+    app.agent.answer(async () => ({ decision: "denied", reason: "not allowed" }));
     const result = await deliver();
     expect(result).toMatchObject({ status: 200, body: { status: "denied" } });
     expect(await messageRows(result.id)).toMatchObject([
@@ -290,7 +257,7 @@ describe("webhook ingress: decisions without a reply", () => {
   });
 
   it("records an executed decision with no reply and enqueues nothing", async () => {
-    agent.answer(async () => ({ decision: "executed", reply: "   " }));
+    app.agent.answer(async () => ({ decision: "executed", reply: "   " }));
     const result = await deliver();
     expect(result.status).toBe(200);
     expect(await messageRows(result.id)).toMatchObject([{ status: "executed" }]);
@@ -303,12 +270,12 @@ describe("webhook ingress: redelivery", () => {
     const first = await deliver();
     const again = await deliver({ id: first.id });
     expect(again).toMatchObject({ status: 200, body: { status: "duplicate" } });
-    expect(agent.calls).toHaveLength(1);
+    expect(app.agent.calls).toHaveLength(1);
     expect(await outboxRows(first.id)).toHaveLength(1);
   });
 
   it("runs the agent once and enqueues one reply for 20 concurrent identical deliveries", async () => {
-    agent.answer(async (input) => {
+    app.agent.answer(async (input) => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       return { decision: "executed", reply: `echo: ${input.message.text}` };
     });
@@ -316,13 +283,13 @@ describe("webhook ingress: redelivery", () => {
     const timestamp = Math.floor(Date.now() / 1000);
     const results = await Promise.all(Array.from({ length: 20 }, () => deliver({ id, timestamp })));
     expect(results.map((result) => result.status)).toEqual(Array(20).fill(200));
-    expect(agent.calls).toHaveLength(1);
+    expect(app.agent.calls).toHaveLength(1);
     expect(await messageRows(id)).toMatchObject([{ status: "executed" }]);
     expect(await outboxRows(id)).toHaveLength(1);
   });
 
   it("records execution_failed on an agent timeout and processes a redelivery again", async () => {
-    agent.answer(hangUntilAborted);
+    app.agent.answer(hangUntilAborted);
     const first = await deliver();
     expect(first).toMatchObject({ status: 503, body: { error: "execution_failed" } });
     const [failed] = await messageRows(first.id);
@@ -330,10 +297,10 @@ describe("webhook ingress: redelivery", () => {
     expect(failed!.reason).toContain("timed out");
     expect(await outboxRows(first.id)).toEqual([]);
 
-    agent.answer(echo);
+    app.agent.answer(echo);
     const again = await deliver({ id: first.id });
     expect(again).toMatchObject({ status: 200, body: { status: "executed" } });
-    expect(agent.calls).toHaveLength(2);
+    expect(app.agent.calls).toHaveLength(2);
     expect(await messageRows(first.id)).toMatchObject([{ id: failed!.id, status: "executed" }]);
     expect(await outboxRows(first.id)).toHaveLength(1);
   });
@@ -357,7 +324,7 @@ describe("webhook ingress: redelivery", () => {
       status: 200,
       body: { status: "in_progress" },
     });
-    expect(agent.calls.map((call) => call.message.externalMessageId)).toEqual([stale]);
+    expect(app.agent.calls.map((call) => call.message.externalMessageId)).toEqual([stale]);
     expect(await outboxRows(live)).toEqual([]);
   });
 });
@@ -420,7 +387,7 @@ describe("webhook ingress: per-link agent", () => {
       });
       const result = await deliver({ linkId, body: messageBody("ping") });
       expect(result).toMatchObject({ status: 200, body: { status: "executed" } });
-      expect(agent.calls).toHaveLength(0);
+      expect(app.agent.calls).toHaveLength(0);
       expect(remote.requests).toHaveLength(1);
       expect(remote.requests[0]!.body).toMatchObject({
         tenantId: tenantA,
@@ -440,7 +407,7 @@ describe("webhook ingress: per-link agent", () => {
     });
     const result = await deliver({ linkId, body: messageBody("marco") });
     expect(result.status).toBe(200);
-    expect(agent.calls).toHaveLength(0);
+    expect(app.agent.calls).toHaveLength(0);
     expect(await outboxRows(result.id)).toMatchObject([{ content: "echo: marco" }]);
   });
 });

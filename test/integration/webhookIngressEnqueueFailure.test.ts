@@ -1,47 +1,29 @@
 import { randomUUID } from "node:crypto";
-import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config/config.ts";
-import { makeSecretBox } from "../../src/crypto/secretBox.ts";
-import { makeApp } from "../../src/http/makeApp.ts";
-import { type RunningServer, startServer } from "../../src/http/server.ts";
-import { makeLogger } from "../../src/logging/logger.ts";
-import { makeInboundProviderRegistry } from "../../src/providers/inboundProvider.ts";
 import { signStandardWebhook } from "../../src/providers/webhook/standardWebhookSignature.ts";
-import { makeCountingExecutor } from "../helpers/fakeAgent.ts";
 import { createLink, createTenant } from "../helpers/fixtures.ts";
+import { secretBox } from "../helpers/outboxFixtures.ts";
+import { startTestApp, type TestApp } from "../helpers/testApp.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.ts";
 import { TEST_ROLES } from "../helpers/testRoles.ts";
 
-const secretBox = makeSecretBox(Buffer.alloc(32, 7).toString("base64"));
 const secret = `whsec_${Buffer.alloc(24, 3).toString("base64")}`;
-const logger = makeLogger("silent");
 const enqueueFunction = "public.enqueue_send_outbound(uuid, timestamptz)";
 
 let db: TestDatabase;
-let server: RunningServer;
+let app: TestApp;
 let tenantId: string;
 let linkId: string;
-const agent = makeCountingExecutor();
 
 beforeAll(async () => {
   db = await createTestDatabase();
   tenantId = await createTenant(db.admin);
   linkId = await createLink(db.admin, tenantId, { inboundSecret: secretBox.seal(secret) });
-  const app = makeApp({
-    pools: db.pools,
-    logger,
-    config: loadConfig({}),
-    secretBox,
-    executor: agent.executor,
-    inboundProviders: makeInboundProviderRegistry(),
-    metrics: new Registry(),
-  });
-  server = await startServer(app, { host: "127.0.0.1", port: 0, logger });
+  app = await startTestApp(db);
 });
 
 afterAll(async () => {
-  await server?.close();
+  await app?.close();
   await db?.drop();
 });
 
@@ -53,7 +35,7 @@ async function deliver(id: string) {
     sender_id: "s",
     text: "hi",
   });
-  const response = await fetch(`${server.url}/webhooks/webhook/${linkId}`, {
+  const response = await fetch(`${app.url}/webhooks/webhook/${linkId}`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -100,9 +82,9 @@ describe("webhook ingress: fail-closed enqueue", () => {
     expect(failed.message).toMatchObject({ status: "dispatch_failed" });
     expect(failed.message.reason).toMatch(/^enqueue failed: permission denied/);
     expect(failed.outboxIds).toEqual([]);
-    expect(agent.calls).toHaveLength(1);
+    expect(app.agent.calls).toHaveLength(1);
 
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toContain('valinor_webhook_enqueue_failures_total{provider="webhook"} 1');
     expect(metrics).toContain(
       'valinor_webhooks_total{provider="webhook",decision="dispatch_failed"} 1',
@@ -118,6 +100,6 @@ describe("webhook ingress: fail-closed enqueue", () => {
     });
     expect(recovered.outboxIds).toHaveLength(1);
     expect(recovered.jobs).toBe(1);
-    expect(agent.calls).toHaveLength(2);
+    expect(app.agent.calls).toHaveLength(2);
   });
 });

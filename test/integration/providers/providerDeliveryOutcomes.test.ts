@@ -3,17 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withTenant } from "../../../src/db/withTenant.ts";
 import { enqueueOutbound } from "../../../src/outbox/enqueueOutbound.ts";
 import type { ProviderName } from "../../../src/providers/providerName.ts";
-import type {
-  FakeProvider,
-  ScriptedResponse,
-} from "../../helpers/fakeProviders/fakeProviderServer.ts";
+import type { ScriptedResponse } from "../../helpers/fakeProviders/fakeProviderServer.ts";
+import { slackError, slackRateLimited } from "../../helpers/fakeProviders/fakeSlack.ts";
+import { telegramError } from "../../helpers/fakeProviders/fakeTelegram.ts";
+import { whatsappError } from "../../helpers/fakeProviders/fakeWhatsApp.ts";
 import {
-  slackError,
-  slackRateLimited,
-  startFakeSlack,
-} from "../../helpers/fakeProviders/fakeSlack.ts";
-import { startFakeTelegram, telegramError } from "../../helpers/fakeProviders/fakeTelegram.ts";
-import { startFakeWhatsApp, whatsappError } from "../../helpers/fakeProviders/fakeWhatsApp.ts";
+  closeFakeProviders,
+  type FakeProviders,
+  startFakeProviders,
+} from "../../helpers/fakeProviders/startFakeProviders.ts";
 import { createMessage } from "../../helpers/fixtures.ts";
 import { attemptsOf, outboxRow, testConfig } from "../../helpers/outboxFixtures.ts";
 import { createProviderLink } from "../../helpers/providerLinks.ts";
@@ -51,15 +49,11 @@ const revoked: Record<Outbound, ScriptedResponse> = {
 
 let db: TestDatabase;
 let worker: Runner;
-let fakes: Record<Outbound, FakeProvider>;
+let fakes: FakeProviders;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  fakes = {
-    slack: await startFakeSlack({ token: tokens.slack }),
-    telegram: await startFakeTelegram({ token: tokens.telegram }),
-    whatsapp: await startFakeWhatsApp({ token: tokens.whatsapp }),
-  };
+  fakes = await startFakeProviders(tokens);
   worker = await startTestWorker(
     testConfig(db, {
       OUTBOX_BASE_DELAY_MS: "100",
@@ -70,7 +64,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await worker?.stop();
-  await Promise.all(Object.values(fakes ?? {}).map((fake) => fake.close()));
+  await closeFakeProviders(fakes);
   await db?.drop();
 });
 

@@ -1,21 +1,17 @@
 import type { Runner } from "graphile-worker";
-import { Registry } from "prom-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { makeApp } from "../../../src/http/makeApp.ts";
-import { type RunningServer, startServer } from "../../../src/http/server.ts";
-import { makeLogger } from "../../../src/logging/logger.ts";
-import { makeInboundProviderRegistry } from "../../../src/providers/inboundProvider.ts";
 import type { ProviderName } from "../../../src/providers/providerName.ts";
 import { providerTextLimit, splitReply } from "../../../src/providers/splitReply.ts";
 import { makeCountingExecutor } from "../../helpers/fakeAgent.ts";
-import type {
-  FakeProvider,
-  RecordedRequest,
-} from "../../helpers/fakeProviders/fakeProviderServer.ts";
-import { startFakeSlack } from "../../helpers/fakeProviders/fakeSlack.ts";
-import { startFakeTelegram, telegramCall } from "../../helpers/fakeProviders/fakeTelegram.ts";
-import { startFakeWhatsApp, whatsappCall } from "../../helpers/fakeProviders/fakeWhatsApp.ts";
-import { secretBox, testConfig } from "../../helpers/outboxFixtures.ts";
+import type { RecordedRequest } from "../../helpers/fakeProviders/fakeProviderServer.ts";
+import { telegramCall } from "../../helpers/fakeProviders/fakeTelegram.ts";
+import { whatsappCall } from "../../helpers/fakeProviders/fakeWhatsApp.ts";
+import {
+  closeFakeProviders,
+  type FakeProviders,
+  startFakeProviders,
+} from "../../helpers/fakeProviders/startFakeProviders.ts";
+import { testConfig } from "../../helpers/outboxFixtures.ts";
 import { createProviderLink } from "../../helpers/providerLinks.ts";
 import {
   newWamid,
@@ -28,6 +24,7 @@ import {
   telegramTextUpdate,
   whatsappWebhook,
 } from "../../helpers/signedRequests.ts";
+import { startTestApp, type TestApp } from "../../helpers/testApp.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/testDatabase.ts";
 import { startTestWorker } from "../../helpers/testWorker.ts";
 import { waitFor } from "../../helpers/waitFor.ts";
@@ -38,7 +35,6 @@ import { waitFor } from "../../helpers/waitFor.ts";
  * which replies with 10,000 characters.
  */
 
-const logger = makeLogger("silent");
 const tokens = {
   slack: "xoxb-round-trip",
   telegram: "123456789:AAround-trip",
@@ -50,9 +46,9 @@ const whatsappInbound = { appSecret: "whatsapp-app-secret", verifyToken: "verify
 const phoneNumberId = "106540352242922";
 
 let db: TestDatabase;
-let server: RunningServer;
+let app: TestApp;
 let worker: Runner;
-let fakes: Record<"slack" | "telegram" | "whatsapp", FakeProvider>;
+let fakes: FakeProviders;
 type Links = Record<"slack" | "telegram" | "whatsapp", { echo: string; long: string }>;
 let links: Links;
 
@@ -61,11 +57,7 @@ const agent = makeCountingExecutor(async () => ({ decision: "executed", reply: l
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  fakes = {
-    slack: await startFakeSlack({ token: tokens.slack }),
-    telegram: await startFakeTelegram({ token: tokens.telegram }),
-    whatsapp: await startFakeWhatsApp({ token: tokens.whatsapp }),
-  };
+  fakes = await startFakeProviders(tokens);
   const inboundSecrets = {
     slack: slackSecret,
     telegram: telegramSecret,
@@ -90,24 +82,14 @@ beforeAll(async () => {
       long: await linkFor(provider, {}),
     };
   }
-  const config = testConfig(db);
-  const app = makeApp({
-    pools: db.pools,
-    logger,
-    config,
-    secretBox,
-    executor: agent.executor,
-    inboundProviders: makeInboundProviderRegistry(),
-    metrics: new Registry(),
-  });
-  server = await startServer(app, { host: "127.0.0.1", port: 0, logger });
-  worker = await startTestWorker(config);
+  app = await startTestApp(db, { executor: agent.executor });
+  worker = await startTestWorker(testConfig(db));
 });
 
 afterAll(async () => {
   await worker?.stop();
-  await server?.close();
-  await Promise.all(Object.values(fakes ?? {}).map((fake) => fake.close()));
+  await app?.close();
+  await closeFakeProviders(fakes);
   await db?.drop();
 });
 
@@ -117,7 +99,7 @@ beforeEach(() => {
 
 /** Posts the signed request and waits until every part of its reply is `sent`. */
 async function deliverAndWaitForReply(linkId: string, request: SignedRequest, externalId: string) {
-  const answer = await postSigned(server.url, linkId, request);
+  const answer = await postSigned(app.url, linkId, request);
   expect(answer.status).toBe(200);
   const rows = await waitFor(
     async () => {

@@ -1,29 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { DeliveryErrorClass } from "../../../src/providers/deliveryError.ts";
+import { describe, expect, it } from "vitest";
 import { makeSlackAdapter } from "../../../src/providers/slack/slackAdapter.ts";
-import type {
-  FakeProvider,
-  ScriptedResponse,
-} from "../../helpers/fakeProviders/fakeProviderServer.ts";
 import {
   slackError,
   slackRateLimited,
   startFakeSlack,
 } from "../../helpers/fakeProviders/fakeSlack.ts";
 import { outboundMessage } from "../../helpers/fakeProviders/outboundMessage.ts";
-import { captureDeliveryError, deliveryErrorText } from "./captureDeliveryError.ts";
+import { closedProviderUrl, useFakeProvider } from "../../helpers/fakeProviders/useFakeProvider.ts";
+import { captureDeliveryError } from "./captureDeliveryError.ts";
+import {
+  type ClassificationCase,
+  expectAbortedWhileHanging,
+  expectClassified,
+} from "./expectClassified.ts";
 
 const token = "xoxb-SECRET-slack-token-123";
 const adapter = makeSlackAdapter();
-let slack: FakeProvider;
-
-beforeAll(async () => {
-  slack = await startFakeSlack({ token });
-});
-afterAll(async () => {
-  await slack.close();
-});
-beforeEach(() => slack.reset());
+const slack = useFakeProvider(() => startFakeSlack({ token }));
 
 function message(overrides: Parameters<typeof outboundMessage>[1] = {}) {
   return outboundMessage("slack", {
@@ -70,14 +63,6 @@ describe("slack adapter: success", () => {
   });
 });
 
-interface Case {
-  readonly name: string;
-  readonly response: ScriptedResponse;
-  readonly errorClass: DeliveryErrorClass;
-  readonly ambiguous?: boolean;
-  readonly retryAfterMs?: number;
-}
-
 const permanent = [
   "channel_not_found",
   "not_in_channel",
@@ -95,7 +80,7 @@ const linkLevel = [
   "missing_scope",
 ];
 
-const cases: Case[] = [
+const cases: ClassificationCase[] = [
   ...permanent.map((code) => ({
     name: code,
     response: slackError(code),
@@ -179,17 +164,9 @@ const cases: Case[] = [
 
 describe("slack adapter: classification", () => {
   it.each(cases)("$name → $errorClass", async (testCase) => {
-    slack.script([testCase.response]);
-
-    const error = await captureDeliveryError(send());
-
-    expect(error.errorClass).toBe(testCase.errorClass);
-    expect(error.ambiguous).toBe(testCase.ambiguous ?? false);
-    expect(error.retryAfterMs).toBe(testCase.retryAfterMs);
+    const error = await expectClassified(slack, testCase, () => send(), token);
     const code = (testCase.response.body as { error?: string } | undefined)?.error;
     if (code !== undefined) expect(error.providerCode).toBe(code);
-    expect(deliveryErrorText(error)).not.toContain(token);
-    expect(slack.requests).toHaveLength(1);
   });
 
   it("a token the fake does not know is answered invalid_auth → linkLevel", async () => {
@@ -201,14 +178,8 @@ describe("slack adapter: classification", () => {
 
 describe("slack adapter: aborts, network and link problems", () => {
   it("an abort while Slack has not answered is transient and ambiguous", async () => {
-    slack.script([{ hang: true }]);
-
-    const error = await captureDeliveryError(send({}, AbortSignal.timeout(150)));
-
-    expect(error.errorClass).toBe("transient");
-    expect(error.ambiguous).toBe(true);
+    const error = await expectAbortedWhileHanging(slack, (signal) => send({}, signal), token);
     expect(error.providerCode).toBe("TimeoutError");
-    expect(slack.requests).toHaveLength(1);
   });
 
   it("a signal aborted before sending sends nothing and is not ambiguous", async () => {
@@ -223,9 +194,7 @@ describe("slack adapter: aborts, network and link problems", () => {
   });
 
   it("a refused connection is transient and ambiguous", async () => {
-    const closed = await startFakeSlack();
-    const baseUrl = closed.baseUrl;
-    await closed.close();
+    const baseUrl = await closedProviderUrl(() => startFakeSlack());
 
     const error = await captureDeliveryError(
       send({ link: { credentials: token, settings: { apiBaseUrl: baseUrl } } }),

@@ -1,29 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { DeliveryErrorClass } from "../../../src/providers/deliveryError.ts";
+import { describe, expect, it } from "vitest";
 import { makeTelegramAdapter } from "../../../src/providers/telegram/telegramAdapter.ts";
-import type {
-  FakeProvider,
-  ScriptedResponse,
-} from "../../helpers/fakeProviders/fakeProviderServer.ts";
 import {
   startFakeTelegram,
   telegramCall,
   telegramError,
 } from "../../helpers/fakeProviders/fakeTelegram.ts";
 import { outboundMessage } from "../../helpers/fakeProviders/outboundMessage.ts";
+import { closedProviderUrl, useFakeProvider } from "../../helpers/fakeProviders/useFakeProvider.ts";
 import { captureDeliveryError, deliveryErrorText } from "./captureDeliveryError.ts";
+import {
+  type ClassificationCase,
+  expectAbortedWhileHanging,
+  expectClassified,
+} from "./expectClassified.ts";
 
 const token = "123456789:AAH-SECRET-telegram-token";
 const adapter = makeTelegramAdapter();
-let telegram: FakeProvider;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram({ token });
-});
-afterAll(async () => {
-  await telegram.close();
-});
-beforeEach(() => telegram.reset());
+const telegram = useFakeProvider(() => startFakeTelegram({ token }));
 
 function send(overrides: Parameters<typeof outboundMessage>[1] = {}, signal?: AbortSignal) {
   const message = outboundMessage("telegram", {
@@ -71,16 +64,7 @@ describe("telegram adapter: success", () => {
   });
 });
 
-interface Case {
-  readonly name: string;
-  readonly response: ScriptedResponse;
-  readonly errorClass: DeliveryErrorClass;
-  readonly ambiguous?: boolean;
-  readonly retryAfterMs?: number;
-  readonly conversationMovedTo?: string;
-}
-
-const cases: Case[] = [
+const cases: ClassificationCase[] = [
   {
     name: "429 with retry_after",
     response: telegramError(429, "Too Many Requests: retry after 15", { retry_after: 15 }),
@@ -165,17 +149,8 @@ const cases: Case[] = [
 
 describe("telegram adapter: classification", () => {
   it.each(cases)("$name → $errorClass", async (testCase) => {
-    telegram.script([testCase.response]);
-
-    const error = await captureDeliveryError(send());
-
-    expect(error.errorClass).toBe(testCase.errorClass);
-    expect(error.ambiguous).toBe(testCase.ambiguous ?? false);
-    expect(error.retryAfterMs).toBe(testCase.retryAfterMs);
-    expect(error.conversationMovedTo).toBe(testCase.conversationMovedTo);
-    expect(deliveryErrorText(error)).not.toContain(token);
+    const error = await expectClassified(telegram, testCase, () => send(), token);
     expect(deliveryErrorText(error)).not.toContain("SECRET");
-    expect(telegram.requests).toHaveLength(1);
   });
 
   it("a wrong bot token is answered 401 → linkLevel, without the token in the error", async () => {
@@ -188,19 +163,11 @@ describe("telegram adapter: classification", () => {
 
 describe("telegram adapter: aborts and network errors never show the token", () => {
   it("an abort while Telegram has not answered is transient and ambiguous", async () => {
-    telegram.script([{ hang: true }]);
-
-    const error = await captureDeliveryError(send({}, AbortSignal.timeout(150)));
-
-    expect(error.errorClass).toBe("transient");
-    expect(error.ambiguous).toBe(true);
-    expect(deliveryErrorText(error)).not.toContain(token);
+    await expectAbortedWhileHanging(telegram, (signal) => send({}, signal), token);
   });
 
   it("a refused connection is transient, ambiguous and names no URL", async () => {
-    const closed = await startFakeTelegram();
-    const baseUrl = closed.baseUrl;
-    await closed.close();
+    const baseUrl = await closedProviderUrl(() => startFakeTelegram());
 
     const error = await captureDeliveryError(
       send({ link: { credentials: token, settings: { apiBaseUrl: baseUrl } } }),

@@ -1,30 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DeliveryErrorClass } from "../../../src/providers/deliveryError.ts";
 import { makeWhatsAppAdapter } from "../../../src/providers/whatsapp/whatsappAdapter.ts";
-import type {
-  FakeProvider,
-  ScriptedResponse,
-} from "../../helpers/fakeProviders/fakeProviderServer.ts";
 import {
   startFakeWhatsApp,
   whatsappCall,
   whatsappError,
 } from "../../helpers/fakeProviders/fakeWhatsApp.ts";
 import { outboundMessage } from "../../helpers/fakeProviders/outboundMessage.ts";
-import { captureDeliveryError, deliveryErrorText } from "./captureDeliveryError.ts";
+import { useFakeProvider } from "../../helpers/fakeProviders/useFakeProvider.ts";
+import { captureDeliveryError } from "./captureDeliveryError.ts";
+import {
+  type ClassificationCase,
+  expectAbortedWhileHanging,
+  expectClassified,
+} from "./expectClassified.ts";
 
 const token = "EAAG-SECRET-whatsapp-token";
 const phoneNumberId = "106540352242922";
 const adapter = makeWhatsAppAdapter();
-let whatsapp: FakeProvider;
-
-beforeAll(async () => {
-  whatsapp = await startFakeWhatsApp({ token });
-});
-afterAll(async () => {
-  await whatsapp.close();
-});
-beforeEach(() => whatsapp.reset());
+const whatsapp = useFakeProvider(() => startFakeWhatsApp({ token }));
 
 function send(overrides: Parameters<typeof outboundMessage>[1] = {}, signal?: AbortSignal) {
   const message = outboundMessage("whatsapp", {
@@ -72,15 +66,11 @@ describe("whatsapp adapter: success", () => {
   });
 });
 
-interface Case {
-  readonly name: string;
-  readonly response: ScriptedResponse;
-  readonly errorClass: DeliveryErrorClass;
-  readonly ambiguous?: boolean;
-  readonly retryAfterMs?: number;
-}
-
-function byCode(codes: number[], errorClass: DeliveryErrorClass, status = 400): Case[] {
+function byCode(
+  codes: number[],
+  errorClass: DeliveryErrorClass,
+  status = 400,
+): ClassificationCase[] {
   return codes.map((code) => ({
     name: `code ${code} (HTTP ${status})`,
     response: whatsappError(code, undefined, { status }),
@@ -88,7 +78,7 @@ function byCode(codes: number[], errorClass: DeliveryErrorClass, status = 400): 
   }));
 }
 
-const cases: Case[] = [
+const cases: ClassificationCase[] = [
   {
     name: "130429 throughput",
     response: whatsappError(130429, "Rate limit hit"),
@@ -160,17 +150,9 @@ const cases: Case[] = [
 
 describe("whatsapp adapter: classification by error.code", () => {
   it.each(cases)("$name → $errorClass", async (testCase) => {
-    whatsapp.script([testCase.response]);
-
-    const error = await captureDeliveryError(send());
-
-    expect(error.errorClass).toBe(testCase.errorClass);
-    expect(error.ambiguous).toBe(testCase.ambiguous ?? false);
-    expect(error.retryAfterMs).toBe(testCase.retryAfterMs);
+    const error = await expectClassified(whatsapp, testCase, () => send(), token);
     const code = (testCase.response.body as { error?: { code?: number } } | undefined)?.error?.code;
     if (code !== undefined) expect(error.providerCode).toBe(String(code));
-    expect(deliveryErrorText(error)).not.toContain(token);
-    expect(whatsapp.requests).toHaveLength(1);
   });
 
   it("a token the fake does not know is answered code 190 → linkLevel", async () => {
@@ -182,12 +164,7 @@ describe("whatsapp adapter: classification by error.code", () => {
 
 describe("whatsapp adapter: aborts and link problems", () => {
   it("an abort while Meta has not answered is transient and ambiguous", async () => {
-    whatsapp.script([{ hang: true }]);
-
-    const error = await captureDeliveryError(send({}, AbortSignal.timeout(150)));
-
-    expect(error.errorClass).toBe("transient");
-    expect(error.ambiguous).toBe(true);
+    await expectAbortedWhileHanging(whatsapp, (signal) => send({}, signal), token);
   });
 
   it("a link without a phone number id or with a bad apiVersion is link-level", async () => {

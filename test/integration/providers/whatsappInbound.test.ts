@@ -1,12 +1,9 @@
-import { Registry } from "prom-client";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { makeApp } from "../../../src/http/makeApp.ts";
-import { type RunningServer, startServer } from "../../../src/http/server.ts";
-import { makeLogger } from "../../../src/logging/logger.ts";
-import { makeInboundProviderRegistry } from "../../../src/providers/inboundProvider.ts";
-import { makeCountingExecutor } from "../../helpers/fakeAgent.ts";
-import { secretBox, testConfig } from "../../helpers/outboxFixtures.ts";
-import { createProviderLink } from "../../helpers/providerLinks.ts";
+import { describe, expect, it } from "vitest";
+import {
+  countMessages,
+  expectNothingRecorded,
+  messageRows,
+} from "../../helpers/channelMessages.ts";
 import {
   newWamid,
   postSigned,
@@ -14,61 +11,20 @@ import {
   whatsappHandshakeQuery,
   whatsappWebhook,
 } from "../../helpers/signedRequests.ts";
-import { createTestDatabase, type TestDatabase } from "../../helpers/testDatabase.ts";
+import { useInboundApp } from "./useInboundApp.ts";
 
 const appSecret = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
 const verifyToken = "valinor-verify-token-1";
 const phoneNumberId = "106540352242922";
-const logger = makeLogger("silent");
 
-let db: TestDatabase;
-let server: RunningServer;
-let agent: ReturnType<typeof makeCountingExecutor>;
-let linkId: string;
-let tenantId: string;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  ({ tenantId, linkId } = await createProviderLink(db.admin, {
-    provider: "whatsapp",
-    inboundSecret: JSON.stringify({ appSecret, verifyToken }),
-    externalAccountId: phoneNumberId,
-  }));
-  agent = makeCountingExecutor();
-  const app = makeApp({
-    pools: db.pools,
-    logger,
-    config: testConfig(db),
-    secretBox,
-    executor: agent.executor,
-    inboundProviders: makeInboundProviderRegistry(),
-    metrics: new Registry(),
-  });
-  server = await startServer(app, { host: "127.0.0.1", port: 0, logger });
-});
-
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
-});
-
-beforeEach(() => {
-  agent.calls.length = 0;
+const inbound = useInboundApp({
+  provider: "whatsapp",
+  inboundSecret: JSON.stringify({ appSecret, verifyToken }),
+  externalAccountId: phoneNumberId,
 });
 
 const send = (body: string, secret = appSecret) =>
-  postSigned(server.url, linkId, signedWhatsAppRequest({ appSecret: secret, body }));
-
-async function messageRows(externalId: string) {
-  const { rows } = await db.admin.query(
-    `select tenant_id, channel_link_id, conversation_id, sender_id, thread_ref, text, status
-     from channel_messages where external_message_id = $1`,
-    [externalId],
-  );
-  return rows;
-}
-const countMessages = async () =>
-  Number((await db.admin.query("select count(*) from channel_messages")).rows[0].count);
+  postSigned(inbound.url, inbound.linkId, signedWhatsAppRequest({ appSecret: secret, body }));
 
 describe("whatsapp inbound: accepted messages", () => {
   it("records a correctly signed text message and runs the agent", async () => {
@@ -79,10 +35,10 @@ describe("whatsapp inbound: accepted messages", () => {
     const answer = await send(body);
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({ status: "executed" });
-    expect(await messageRows(id)).toEqual([
+    expect(await messageRows(inbound.db, id)).toEqual([
       {
-        tenant_id: tenantId,
-        channel_link_id: linkId,
+        tenant_id: inbound.tenantId,
+        channel_link_id: inbound.linkId,
         conversation_id: "15551234567",
         sender_id: "15551234567",
         thread_ref: id,
@@ -90,7 +46,7 @@ describe("whatsapp inbound: accepted messages", () => {
         status: "executed",
       },
     ]);
-    expect(agent.calls).toHaveLength(1);
+    expect(inbound.agent.calls).toHaveLength(1);
   });
 
   it("records every text message of a batch once, and none again on redelivery", async () => {
@@ -111,19 +67,24 @@ describe("whatsapp inbound: accepted messages", () => {
       { phoneNumberId: "999999999999999", messages: [{ id: otherNumbersMessage }] },
       { phoneNumberId, messages: [{ id: ids[2], from: "15550000003", text: "third" }] },
     ]);
-    const before = await countMessages();
+    const before = await countMessages(inbound.db);
     const answer = await send(body);
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({ status: "accepted" });
-    expect(agent.calls.map((call) => call.message.text)).toEqual(["first", "second", "third"]);
-    for (const id of ids) expect(await messageRows(id)).toMatchObject([{ status: "executed" }]);
-    expect(await messageRows(otherNumbersMessage)).toEqual([]);
-    expect(await countMessages()).toBe(before + 3);
+    expect(inbound.agent.calls.map((call) => call.message.text)).toEqual([
+      "first",
+      "second",
+      "third",
+    ]);
+    for (const id of ids)
+      expect(await messageRows(inbound.db, id)).toMatchObject([{ status: "executed" }]);
+    expect(await messageRows(inbound.db, otherNumbersMessage)).toEqual([]);
+    expect(await countMessages(inbound.db)).toBe(before + 3);
 
     const again = await send(body);
     expect(again.status).toBe(200);
-    expect(agent.calls).toHaveLength(3);
-    expect(await countMessages()).toBe(before + 3);
+    expect(inbound.agent.calls).toHaveLength(3);
+    expect(await countMessages(inbound.db)).toBe(before + 3);
   });
 
   it("accepts a batch larger than the default 1 MiB body limit (Cloud API batches reach 3 MB)", async () => {
@@ -139,7 +100,7 @@ describe("whatsapp inbound: accepted messages", () => {
     expect(Buffer.byteLength(body)).toBeGreaterThan(2 * 1024 * 1024);
     const answer = await send(body);
     expect(answer.status).toBe(200);
-    expect(await messageRows(id)).toMatchObject([{ status: "executed" }]);
+    expect(await messageRows(inbound.db, id)).toMatchObject([{ status: "executed" }]);
     const tooBig = whatsappWebhook([
       {
         phoneNumberId,
@@ -156,46 +117,45 @@ describe("whatsapp inbound: accepted messages", () => {
     const again = await send(body);
     expect(again.status).toBe(200);
     expect(JSON.parse(again.text)).toEqual({ status: "duplicate" });
-    expect(agent.calls).toHaveLength(1);
+    expect(inbound.agent.calls).toHaveLength(1);
   });
 });
 
 describe("whatsapp inbound: rejected signatures record nothing", () => {
-  const rejected = async (answer: Promise<{ status: number }>) => {
-    const before = await countMessages();
-    expect((await answer).status).toBe(401);
-    expect(agent.calls).toHaveLength(0);
-    expect(await countMessages()).toBe(before);
+  const rejected = async (request: () => Promise<{ status: number }>) => {
+    const answer = await expectNothingRecorded(inbound.db, inbound.agent, request);
+    expect(answer.status).toBe(401);
   };
   const body = () => whatsappWebhook([{ phoneNumberId, messages: [{ text: "original" }] }]);
 
   it("rejects a signature made with another app secret", () =>
-    rejected(send(body(), "another-app-secret")));
+    rejected(() => send(body(), "another-app-secret")));
   it("rejects a tampered body", () => {
     const request = signedWhatsAppRequest({ appSecret, body: body() });
-    return rejected(
-      postSigned(server.url, linkId, request, {
+    return rejected(() =>
+      postSigned(inbound.url, inbound.linkId, request, {
         body: request.body.replace("original", "tampered"),
       }),
     );
   });
   it("rejects a missing signature header", () =>
-    rejected(
-      postSigned(server.url, linkId, signedWhatsAppRequest({ appSecret, body: body() }), {
+    rejected(() =>
+      postSigned(inbound.url, inbound.linkId, signedWhatsAppRequest({ appSecret, body: body() }), {
         omitHeaders: ["x-hub-signature-256"],
       }),
     ));
   it("rejects a signature without its sha256= prefix", () => {
     const request = signedWhatsAppRequest({ appSecret, body: body() });
     const hex = request.headers["x-hub-signature-256"]!.slice("sha256=".length);
-    return rejected(
-      postSigned(server.url, linkId, request, { headers: { "x-hub-signature-256": hex } }),
+    return rejected(() =>
+      postSigned(inbound.url, inbound.linkId, request, { headers: { "x-hub-signature-256": hex } }),
     );
   });
 });
 
 describe("whatsapp inbound: GET subscription handshake", () => {
-  const handshake = (query: string) => fetch(`${server.url}/webhooks/whatsapp/${linkId}?${query}`);
+  const handshake = (query: string) =>
+    fetch(`${inbound.url}/webhooks/whatsapp/${inbound.linkId}?${query}`);
 
   it("echoes the challenge when the verify token matches", async () => {
     const response = await handshake(
@@ -226,12 +186,9 @@ describe("whatsapp inbound: GET subscription handshake", () => {
 
 describe("whatsapp inbound: callbacks that are not text messages are acknowledged and ignored", () => {
   const ignored = async (body: string) => {
-    const before = await countMessages();
-    const answer = await send(body);
+    const answer = await expectNothingRecorded(inbound.db, inbound.agent, () => send(body));
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({ status: "ignored" });
-    expect(agent.calls).toHaveLength(0);
-    expect(await countMessages()).toBe(before);
   };
 
   it("ignores delivery statuses", () =>
@@ -275,7 +232,7 @@ describe("whatsapp inbound: callbacks that are not text messages are acknowledge
 describe("whatsapp inbound: bodies it cannot use", () => {
   it("answers 400 to a body that is not JSON", async () => {
     expect((await send("{not json")).status).toBe(400);
-    expect(agent.calls).toHaveLength(0);
+    expect(inbound.agent.calls).toHaveLength(0);
   });
   it("answers 400 to a business account body without entries", async () => {
     const answer = await send(JSON.stringify({ object: "whatsapp_business_account" }));
