@@ -363,7 +363,12 @@ begin
     join public.channel_links l on l.id = o.channel_link_id and l.status = 'active'
     where o.status = 'pending' and o.next_attempt_at < p_due_before
       and not exists (
-        select 1 from graphile_worker.jobs j where j.key = 'sendOutbound:' || o.id::text
+        -- A job counts if it can still run, or if a live worker holds it. A job locked before
+        -- the stale cut-off belongs to a worker that died (graphile-worker frees such locks
+        -- only after hours); enqueue_send_outbound then retires it and adds a fresh one.
+        select 1 from graphile_worker.jobs j
+        where j.key = 'sendOutbound:' || o.id::text
+          and ((j.locked_at is null and j.attempts < j.max_attempts) or j.locked_at >= p_stale_before)
       )
       and not exists (
         select 1 from public.channel_outbox earlier

@@ -278,6 +278,32 @@ describe("reconcile", () => {
     });
   });
 
+  it("re-queues an overdue pending row whose only job is locked by a worker that died", async () => {
+    const { outboxId } = await enqueueReply(db, b);
+    const key = `sendOutbound:${outboxId}`;
+    const config = { staleSendingMs: 60_000, reconcileGraceMs: 1_000 };
+    await db.admin.query(
+      "update channel_outbox set next_attempt_at = now() - interval '10 minutes' where id = $1",
+      [outboxId],
+    );
+    // A live worker holds the job: the reconciler leaves it alone.
+    await db.admin.query(
+      "update graphile_worker._private_jobs set locked_at = now(), locked_by = 'live-worker' where key = $1",
+      [key],
+    );
+    await reconcileOutbox(owner(), config, logger);
+    expect(await jobsFor(db, outboxId)).toMatchObject([{ locked_at: expect.any(Date) }]);
+    // The worker was SIGKILLed long ago: its lock would only be freed after hours.
+    await db.admin.query(
+      "update graphile_worker._private_jobs set locked_at = now() - interval '10 minutes' where key = $1",
+      [key],
+    );
+    await reconcileOutbox(owner(), config, logger);
+    const jobs = await jobsFor(db, outboxId);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ locked_at: null, attempts: 0 });
+  });
+
   it("gives an overdue pending row without a job exactly one job, however often it runs", async () => {
     const { outboxId } = await enqueueReply(db, b);
     await db.admin.query("delete from graphile_worker._private_jobs where key = $1", [
