@@ -28,6 +28,8 @@ export interface ValinorOptions {
   readonly adapters?: AdapterRegistry;
   /** Override the crontab (tests pass a comment to disable cron). */
   readonly crontab?: string;
+  /** Called if the in-process worker stops on a fatal error (the process should then exit). */
+  readonly onWorkerFailure?: (error: unknown) => void;
 }
 
 /** The API (and optionally a worker) over a migrated database whose URLs are in `config`. */
@@ -66,6 +68,10 @@ export async function startValinor(
       taskList: makeTaskList(() => deps),
       ...(options.crontab !== undefined ? { crontab: options.crontab } : {}),
       noHandleSignals: true,
+    });
+    worker.promise.catch((error: unknown) => {
+      logger.fatal({ err: error }, "the in-process worker stopped on an error");
+      options.onWorkerFailure?.(error);
     });
   }
   let server: RunningServer;
