@@ -24,7 +24,11 @@ export interface BenchDatabase {
 }
 
 const DATABASE = "valinor_bench";
-const ROLES = { owner: "valinor_bench_owner", app: "valinor_bench_app", lookup: "valinor_bench_lookup" };
+const ROLES = {
+  owner: "valinor_bench_owner",
+  app: "valinor_bench_app",
+  lookup: "valinor_bench_lookup",
+};
 
 /** Embedded PostgreSQL in a temporary folder (or BENCH_DATABASE_URL), roles set up, migrated. */
 export async function openBenchDatabase(databaseUrl: string | undefined): Promise<BenchDatabase> {

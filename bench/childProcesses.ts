@@ -5,6 +5,13 @@ import { fileURLToPath } from "node:url";
 export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 export type Env = Record<string, string>;
+
+/** PATH and HOME, plus NODE_OPTIONS from BENCH_CHILD_NODE_OPTIONS (e.g. --cpu-prof) for profiling. */
+function baseEnv(): Env {
+  const env: Env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
+  if (process.env.BENCH_CHILD_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_CHILD_NODE_OPTIONS;
+  return env;
+}
 type Message = { type: string; [key: string]: unknown };
 
 /** A forked bench script with a typed request/answer over IPC. */
@@ -19,7 +26,7 @@ export interface BenchChild {
 export function forkBenchScript(script: string, env: Env): BenchChild {
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    env: { ...baseEnv(), ...env },
     execPath: process.execPath,
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
@@ -33,7 +40,8 @@ export function forkBenchScript(script: string, env: Env): BenchChild {
   const inbox: Message[] = [];
   let wake: (() => void) | undefined;
   child.on("message", (message: Message) => {
-    inbox.push(message);
+    // When it arrived, on this process's clock (child clocks are not compared with ours).
+    inbox.push({ ...message, receivedAt: performance.timeOrigin + performance.now() });
     wake?.();
   });
   child.on("exit", () => wake?.());
@@ -69,7 +77,7 @@ export function forkBenchScript(script: string, env: Env): BenchChild {
 export function spawnApp(env: Env): ChildProcess & { output(): string } {
   const child = spawn(process.execPath, ["src/main.ts", "--api-only"], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    env: { ...baseEnv(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -92,9 +100,19 @@ export function peakRssMb(pid: number | undefined): number | undefined {
   }
 }
 
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM") {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+/** Waits up to `graceMs` for the child to exit by itself, then sends `signal` (SIGKILL after 15 s). */
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = "SIGTERM",
+  graceMs = 0,
+) {
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  if (gone()) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  if (graceMs > 0) {
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, graceMs))]);
+    if (gone()) return;
+  }
   child.kill(signal);
   const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
   await exited;

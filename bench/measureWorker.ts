@@ -1,5 +1,6 @@
-import { peakRssMb, type Env, forkBenchScript, stopChild } from "./childProcesses.ts";
 import type { BenchDatabase } from "./benchDatabase.ts";
+import { type Env, forkBenchScript, peakRssMb, stopChild } from "./childProcesses.ts";
+import { round } from "./stats.ts";
 
 export interface WorkerRun {
   readonly jobs: number;
@@ -33,6 +34,14 @@ export async function measureWorkerRun(
   });
   try {
     await worker.next("ready");
+    // Both ends of the interval on this process's clock: the first job's start arrives over IPC.
+    let firstStartAt: number | undefined;
+    void worker.next<{ type: string; receivedAt: number }>("firstStart", 600_000).then(
+      (message) => {
+        firstStartAt = message.receivedAt;
+      },
+      () => undefined,
+    );
     const deadline = Date.now() + 60_000 + jobs * 20;
     let doneAt: number;
     for (;;) {
@@ -48,11 +57,11 @@ export async function measureWorkerRun(
     const stats = await worker.next<{
       type: string;
       started: number;
-      firstStartAt: number;
       queries: Record<string, number>;
     }>("stats");
     const peak = peakRssMb(worker.child.pid);
-    const seconds = (doneAt - stats.firstStartAt) / 1000;
+    if (firstStartAt === undefined) throw new Error("the worker reported no job start");
+    const seconds = (doneAt - firstStartAt) / 1000;
     const queriesPerJob: Record<string, number> = {};
     let roundTrips = 0;
     for (const [kind, count] of Object.entries(stats.queries)) {
@@ -70,7 +79,7 @@ export async function measureWorkerRun(
   } finally {
     worker.send({ type: "stop" });
     await worker.next("stopped", 30_000).catch(() => undefined);
-    await stopChild(worker.child);
+    await stopChild(worker.child, "SIGTERM", 10_000);
   }
 }
 
@@ -81,7 +90,21 @@ export async function jobCount(db: BenchDatabase): Promise<number> {
   return rows[0]!.n;
 }
 
-export function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
+/** A Valinor worker process left running (for the latency phase); stop() returns its peak RSS. */
+export async function startWorker(db: BenchDatabase, env: Env) {
+  const worker = forkBenchScript("./workerProcess.ts", {
+    ...env,
+    DATABASE_URL: db.ownerUrl,
+    BENCH_WORKER_MODE: "valinor",
+  });
+  await worker.next("ready");
+  return {
+    async stop(): Promise<number | undefined> {
+      const peak = peakRssMb(worker.child.pid);
+      worker.send({ type: "stop" });
+      await worker.next("stopped", 30_000).catch(() => undefined);
+      await stopChild(worker.child, "SIGTERM", 10_000);
+      return peak;
+    },
+  };
 }

@@ -52,7 +52,9 @@ export async function startReplyReceiver(): Promise<ReplyReceiver> {
         };
         const timer = setTimeout(() => {
           waiters = waiters.filter((waiter) => waiter !== check);
-          reject(new Error(`receiver: expected ${n} replies within ${timeoutMs} ms, got ${received}`));
+          reject(
+            new Error(`receiver: expected ${n} replies within ${timeoutMs} ms, got ${received}`),
+          );
         }, timeoutMs);
         waiters.push(check);
         check();

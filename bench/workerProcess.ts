@@ -10,7 +10,8 @@ import { workerPreset } from "../src/runtime/workerPreset.ts";
 import { makeTaskList, makeWorkerDeps } from "../src/runtime/workerTasks.ts";
 
 const mode = process.env.BENCH_WORKER_MODE === "noop" ? "noop" : "valinor";
-const send = (message: Record<string, unknown>) => process.send?.(message);
+const send = (message: Record<string, unknown>, done?: () => void) =>
+  process.send?.(message, undefined, {}, done);
 const now = () => performance.timeOrigin + performance.now();
 
 // Round trips by statement kind: every query of this process goes through pg.Client#query.
@@ -44,7 +45,10 @@ let lastSuccessAt: number | undefined;
 async function main() {
   events.on("job:start", () => {
     started += 1;
-    firstStartAt ??= now();
+    if (firstStartAt === undefined) {
+      firstStartAt = now();
+      send({ type: "firstStart" });
+    }
   });
   events.on("job:success", () => {
     lastSuccessAt = now();
@@ -61,14 +65,19 @@ async function main() {
 
 process.on("message", async (message: { type: string }) => {
   if (message.type === "stats") {
-    send({ type: "stats", started, firstStartAt, lastSuccessAt, queries: Object.fromEntries(queries) });
+    send({
+      type: "stats",
+      started,
+      firstStartAt,
+      lastSuccessAt,
+      queries: Object.fromEntries(queries),
+    });
     queries.clear();
     started = 0;
     firstStartAt = undefined;
   } else if (message.type === "stop") {
     await runner?.stop();
-    send({ type: "stopped", maxRssKb: process.resourceUsage().maxRSS });
-    process.disconnect?.();
+    send({ type: "stopped", maxRssKb: process.resourceUsage().maxRSS }, () => process.exit(0));
   }
 });
 

@@ -20,6 +20,7 @@ export interface WebhookAnswer {
   readonly status: number;
   readonly body: string | Record<string, unknown>;
   readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
   /** One per message (a batch has several), or one for the whole request. */
   readonly outcomes: readonly WebhookOutcome[];
 }
@@ -49,14 +50,16 @@ const forbidden: WebhookAnswer = {
 };
 
 // A batch answers for its worst message: 500 and 503 make the provider redeliver, and the
-// messages that were already decided are then acknowledged as duplicates.
+// messages that were already decided are then acknowledged as duplicates. A message another
+// delivery is processing is not done either: if that delivery dies with its process, only a
+// redelivery after the lease can still process it, so the provider must not stop at a 200.
 const severity: Record<MessageOutcome, number> = {
   executed: 0,
   denied: 0,
   duplicate: 0,
-  in_progress: 0,
-  execution_failed: 1,
-  dispatch_failed: 2,
+  in_progress: 1,
+  execution_failed: 2,
+  dispatch_failed: 3,
 };
 
 /**
@@ -120,6 +123,15 @@ export async function handleInboundWebhook(
   }
   if (worst === "execution_failed") {
     return { status: 503, body: { error: "execution_failed" }, outcomes };
+  }
+  if (worst === "in_progress") {
+    const retryAfter = String(Math.ceil(deps.leaseMs / 1000));
+    return {
+      status: 503,
+      body: { error: "in_progress" },
+      headers: { "retry-after": retryAfter },
+      outcomes,
+    };
   }
   const status = outcomes.length === 1 ? outcomes[0] : "accepted";
   return { status: 200, body: { status }, outcomes };

@@ -56,11 +56,16 @@ const envSchema = z.object({
   OUTBOX_SEND_TIMEOUT_MS: int(100).default(15_000),
   OUTBOX_DELIVER_BY_MS: int(1_000).default(24 * 60 * 60_000),
   OUTBOX_RECONCILE_GRACE_MS: int(0).default(30_000),
+  OUTBOX_RETAIN_SENT_MS: int(60_000).default(7 * 24 * 60 * 60_000),
+  OUTBOX_RETAIN_DEAD_MS: int(60_000).default(30 * 24 * 60 * 60_000),
+  OUTBOX_RETAIN_BATCH_SIZE: int(1, 100_000).default(1_000),
+  OUTBOX_RETAIN_MAX_BATCHES: int(1).default(100),
 
   WORKER_CONCURRENCY: int(1, 1000).default(10),
   WORKER_POLL_INTERVAL_MS: int(10).default(2_000),
   WORKER_POOL_SIZE: int(2, 1000).optional(),
-  WORKER_LOCAL_QUEUE_SIZE: int(-1, 10_000).default(-1),
+  // Unset: concurrency + 1 (the local queue more than doubled delivery in BENCHMARKS.md); -1 turns it off.
+  WORKER_LOCAL_QUEUE_SIZE: int(-1, 10_000).optional(),
   WORKER_COMPLETE_JOB_BATCH_DELAY_MS: int(-1, 60_000).default(-1),
   WORKER_FAIL_JOB_BATCH_DELAY_MS: int(-1, 60_000).default(-1),
   WORKER_SHUTDOWN_ABORT_MS: int(0).default(5_000),
@@ -79,6 +84,12 @@ export interface OutboxConfig {
   readonly sendTimeoutMs: number;
   readonly deliverByMs: number;
   readonly reconcileGraceMs: number;
+  readonly retention: {
+    readonly sentRetainMs: number;
+    readonly deadRetainMs: number;
+    readonly batchSize: number;
+    readonly maxBatchesPerTenant: number;
+  };
 }
 
 export interface WorkerConfig {
@@ -143,6 +154,11 @@ export function loadConfig(env: Env = process.env): Config {
       `Invalid configuration:\n  OUTBOX_STALE_SENDING_MS: must be greater than OUTBOX_SEND_TIMEOUT_MS (${e.OUTBOX_SEND_TIMEOUT_MS}), or live sends would be recovered`,
     );
   }
+  if (e.OUTBOX_RETAIN_DEAD_MS < e.OUTBOX_RETAIN_SENT_MS) {
+    throw new ConfigError(
+      "Invalid configuration:\n  OUTBOX_RETAIN_DEAD_MS: must be at least OUTBOX_RETAIN_SENT_MS (dead rows are kept for replay)",
+    );
+  }
   if (e.OUTBOX_MAX_DELAY_MS < e.OUTBOX_BASE_DELAY_MS) {
     throw new ConfigError(
       "Invalid configuration:\n  OUTBOX_MAX_DELAY_MS: must be at least OUTBOX_BASE_DELAY_MS",
@@ -179,12 +195,18 @@ export function loadConfig(env: Env = process.env): Config {
       sendTimeoutMs: e.OUTBOX_SEND_TIMEOUT_MS,
       deliverByMs: e.OUTBOX_DELIVER_BY_MS,
       reconcileGraceMs: e.OUTBOX_RECONCILE_GRACE_MS,
+      retention: {
+        sentRetainMs: e.OUTBOX_RETAIN_SENT_MS,
+        deadRetainMs: e.OUTBOX_RETAIN_DEAD_MS,
+        batchSize: e.OUTBOX_RETAIN_BATCH_SIZE,
+        maxBatchesPerTenant: e.OUTBOX_RETAIN_MAX_BATCHES,
+      },
     },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       pollIntervalMs: e.WORKER_POLL_INTERVAL_MS,
       poolSize: e.WORKER_POOL_SIZE ?? Math.max(10, e.WORKER_CONCURRENCY + 2),
-      localQueueSize: e.WORKER_LOCAL_QUEUE_SIZE,
+      localQueueSize: e.WORKER_LOCAL_QUEUE_SIZE ?? e.WORKER_CONCURRENCY + 1,
       completeJobBatchDelayMs: e.WORKER_COMPLETE_JOB_BATCH_DELAY_MS,
       failJobBatchDelayMs: e.WORKER_FAIL_JOB_BATCH_DELAY_MS,
       shutdownAbortMs: e.WORKER_SHUTDOWN_ABORT_MS,

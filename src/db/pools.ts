@@ -11,8 +11,13 @@ export interface Pools {
 
 export function makePool(connectionString: string, max: number, logger?: Logger): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 10_000 });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection (a database restart, say) must not crash the process: the
+  // query in flight fails on its own, and the pool replaces the client. The pool's "error"
+  // covers idle clients; clients checked out at that moment need a listener of their own.
   pool.on("error", (error) => logger?.warn({ err: error }, "idle database client failed"));
+  pool.on("connect", (client) => {
+    client.on("error", (error) => logger?.warn({ err: error }, "database client failed"));
+  });
   return pool;
 }
 

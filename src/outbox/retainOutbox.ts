@@ -32,7 +32,9 @@ type Status = "sent" | "dead";
 const ageColumn: Record<Status, string> = { sent: "sent_at", dead: "updated_at" };
 
 function deleteBatchSql(status: Status): string {
-  // Materialized: a semi-join may rescan a LIMIT … SKIP LOCKED subquery and delete more than a batch.
+  // Materialized: a semi-join may rescan a LIMIT … SKIP LOCKED subquery and delete more than a
+  // batch. `= any(array(…))` keeps the delete on the primary key instead of a hash join that
+  // scans every row of the tenant.
   return `with batch as materialized (
       select c.id from public.channel_outbox c
       where c.status = '${status}'
@@ -41,7 +43,7 @@ function deleteBatchSql(status: Status): string {
       limit $2
       for update skip locked
     )
-    delete from public.channel_outbox o using batch where o.id = batch.id`;
+    delete from public.channel_outbox o where o.id = any (array(select id from batch))`;
 }
 
 /**

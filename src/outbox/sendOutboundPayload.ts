@@ -12,6 +12,7 @@ declare global {
     interface Tasks {
       sendOutbound: SendOutboundPayload;
       reconcileOutbox: unknown;
+      retainOutbox: unknown;
     }
   }
 }

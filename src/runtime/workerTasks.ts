@@ -4,6 +4,7 @@ import { makeSecretBox } from "../crypto/secretBox.ts";
 import type { Logger } from "../logging/logger.ts";
 import { type DeliveryDeps, deliverOutbox } from "../outbox/deliverOutbox.ts";
 import { reconcileOutbox } from "../outbox/reconcileOutbox.ts";
+import { retainOutbox } from "../outbox/retainOutbox.ts";
 import { sendOutboundPayload } from "../outbox/sendOutboundPayload.ts";
 import { type AdapterRegistry, makeAdapterRegistry } from "../providers/adapterRegistry.ts";
 
@@ -43,9 +44,21 @@ export function makeReconcileOutboxTask(deps: () => WorkerDeps): Task<"reconcile
   };
 }
 
+/** retainOutbox (crontab): delete old sent rows, and dead rows after a longer age, in batches. */
+export function makeRetainOutboxTask(deps: () => WorkerDeps): Task<"retainOutbox"> {
+  return async (_payload, helpers) => {
+    const { config, logger } = deps();
+    const summary = await retainOutbox(helpers.withPgClient, config.retention, logger);
+    if (summary.sentDeleted + summary.deadDeleted > 0 || summary.tenantsWithBacklog > 0) {
+      logger.info(summary, "outbox retention ran");
+    }
+  };
+}
+
 export function makeTaskList(deps: () => WorkerDeps): TaskList {
   return {
     sendOutbound: makeSendOutboundTask(deps) as Task,
     reconcileOutbox: makeReconcileOutboxTask(deps) as Task,
+    retainOutbox: makeRetainOutboxTask(deps) as Task,
   };
 }

@@ -9,11 +9,10 @@ const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 export interface AppProcess {
   readonly url: string;
-  readonly child: ChildProcess;
   /** The last 64 KiB of its output, for diagnostics. */
   output(): string;
-  /** Set when the process ended without being asked to. */
-  unexpectedExit(): string | undefined;
+  /** Exits nobody asked for (each restarted on the same port, as a supervisor would), with their output tail. */
+  readonly unexpectedExits: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -28,36 +27,59 @@ export function captureOutput(child: ChildProcess): () => string {
   return () => output;
 }
 
-/** `node src/main.ts --api-only` as production runs it, on a free port; resolves once /healthz answers. */
+/**
+ * `node src/main.ts --api-only` as production runs it, on a free port; resolves once /healthz
+ * answers. If it dies on its own it is counted and started again on the same port.
+ */
 export async function startAppProcess(env: Env): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["src/main.ts", "--api-only"], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, HOST: "127.0.0.1", PORT: String(port) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output = captureOutput(child);
-  let stopping = false;
-  let exit: string | undefined;
-  child.once("exit", (code, signal) => {
-    if (!stopping) exit = `app exited unexpectedly (code ${code}, signal ${signal})`;
-  });
   const url = `http://127.0.0.1:${port}`;
+  const unexpectedExits: string[] = [];
+  let stopping = false;
+  let child: ChildProcess;
+  let output: () => string = () => "";
+
+  const launch = () => {
+    const current = spawn(process.execPath, ["src/main.ts", "--api-only"], {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...env,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const currentOutput = captureOutput(current);
+    child = current;
+    output = currentOutput;
+    current.once("exit", (code, signal) => {
+      if (stopping) return;
+      unexpectedExits.push(
+        `app exited unexpectedly (code ${code}, signal ${signal}): ${currentOutput().slice(-3_000)}`,
+      );
+      setTimeout(() => {
+        if (!stopping) launch();
+      }, 1_000);
+    });
+  };
+  launch();
   await waitFor(
     async () => {
-      if (exit) throw new Error(`${exit}\n${output()}`);
+      if (unexpectedExits.length > 0) throw new Error(unexpectedExits[0]);
       return (await fetch(`${url}/healthz`)).ok;
     },
     { timeoutMs: 30_000, intervalMs: 100, message: "the app to answer /healthz" },
   ).catch((error: unknown) => {
+    stopping = true;
     child.kill("SIGKILL");
     throw new Error(`app did not start: ${output()}`, { cause: error });
   });
   return {
     url,
-    child,
-    output,
-    unexpectedExit: () => exit,
+    output: () => output(),
+    unexpectedExits,
     async stop() {
       stopping = true;
       child.kill("SIGTERM");

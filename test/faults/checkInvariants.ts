@@ -33,10 +33,14 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
   const allowed = new Set(input.allowedMessageStates ?? ["executed"]);
 
   // Inbound: every accepted event recorded exactly once, in an allowed final state.
-  const messageByKey = new Map(messages.map((m) => [`${m.channel_link_id}/${m.external_message_id}`, m]));
+  const messageByKey = new Map(
+    messages.map((m) => [`${m.channel_link_id}/${m.external_message_id}`, m]),
+  );
   fail(
     "accepted events with no channel_messages row",
-    input.accepted.filter((e) => !messageByKey.has(`${e.link.id}/${e.externalId}`)).map((e) => e.externalId),
+    input.accepted
+      .filter((e) => !messageByKey.has(`${e.link.id}/${e.externalId}`))
+      .map((e) => e.externalId),
   );
   fail(
     "messages not in an allowed final state",
@@ -52,7 +56,9 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
   }
   const badReplies: string[] = [];
   for (const message of messages) {
-    const parts = (partsByMessage.get(message.id) ?? []).map((p) => p.part_index).sort((a, b) => a - b);
+    const parts = (partsByMessage.get(message.id) ?? [])
+      .map((p) => p.part_index)
+      .sort((a, b) => a - b);
     const expected = message.status === "executed";
     const contiguous = parts.every((index, i) => index === i);
     if (expected ? parts.length === 0 || !contiguous : parts.length > 0) {
@@ -62,18 +68,27 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
   fail("messages without exactly one reply", badReplies);
 
   // Every row settled; dead only with a reason; attempt budget respected.
-  fail("rows left pending or sending", outbox.filter((r) => r.status !== "sent" && r.status !== "dead").map((r) => `${r.id}=${r.status}`));
+  fail(
+    "rows left pending or sending",
+    outbox
+      .filter((r) => r.status !== "sent" && r.status !== "dead")
+      .map((r) => `${r.id}=${r.status}`),
+  );
   fail(
     "dead rows without a recorded reason",
     outbox.filter((r) => r.status === "dead" && (!r.dead_reason || !r.last_error)).map((r) => r.id),
   );
   fail(
     "rows over their attempt budget",
-    outbox.filter((r) => r.attempt_count > r.max_attempts).map((r) => `${r.id}: ${r.attempt_count}/${r.max_attempts}`),
+    outbox
+      .filter((r) => r.attempt_count > r.max_attempts)
+      .map((r) => `${r.id}: ${r.attempt_count}/${r.max_attempts}`),
   );
   fail(
     "exhausted rows that did not use their budget",
-    outbox.filter((r) => r.dead_reason === "exhausted" && r.attempt_count < r.max_attempts).map((r) => r.id),
+    outbox
+      .filter((r) => r.dead_reason === "exhausted" && r.attempt_count < r.max_attempts)
+      .map((r) => r.id),
   );
 
   // Receipts: each maps to a row by its unique content, carries that row's link credentials.
@@ -98,8 +113,14 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
           receipt.request.path === `/hooks/${link.tenantId}` &&
           receipt.request.headers["webhook-id"] === row.id
         : receipt.credential === link.outboundCredential);
-    if (!ownCredentials || receipt.conversationId !== row.conversation_id || receipt.provider !== link?.provider) {
-      crossed.push(`${receipt.provider} receipt for row ${row.id} carried another link's credentials or conversation`);
+    if (
+      !ownCredentials ||
+      receipt.conversationId !== row.conversation_id ||
+      receipt.provider !== link?.provider
+    ) {
+      crossed.push(
+        `${receipt.provider} receipt for row ${row.id} carried another link's credentials or conversation`,
+      );
     }
   }
   fail("receipts that match no outbox row", phantom);
@@ -128,7 +149,9 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
     if (delivered > 1) {
       duplicateRows += 1;
       extraCopies += delivered - 1;
-      const explained = (attemptsByRow.get(row.id) ?? []).some((a) => a.outcome === "abandoned" || a.ambiguous);
+      const explained = (attemptsByRow.get(row.id) ?? []).some(
+        (a) => a.outcome === "abandoned" || a.ambiguous,
+      );
       if (!explained) unexplained.push(`${row.id} received ${delivered}×`);
     }
     if (row.dead_reason === "permanent" && !received.some((r) => r.fault === "permanent")) {
@@ -139,7 +162,9 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
       if (limited.fault !== "rateLimited" || limited.retryAfterMs === undefined) continue;
       const gap = received[i + 1]!.request.receivedAt.getTime() - limited.answeredAt;
       if (gap < limited.retryAfterMs - 2) {
-        undercut.push(`${row.id}: retried ${gap} ms after a Retry-After of ${limited.retryAfterMs} ms`);
+        undercut.push(
+          `${row.id}: retried ${gap} ms after a Retry-After of ${limited.retryAfterMs} ms`,
+        );
       }
     }
   }
@@ -156,10 +181,16 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
       messagesByStatus: countBy(messages, (m) => m.status),
       outboxRows: outbox.length,
       outboxByStatus: countBy(outbox, (r) => r.status),
-      deadByReason: countBy(outbox.filter((r) => r.status === "dead"), (r) => r.dead_reason ?? "none"),
+      deadByReason: countBy(
+        outbox.filter((r) => r.status === "dead"),
+        (r) => r.dead_reason ?? "none",
+      ),
       attempts: attempts.length,
       attemptsByOutcome: countBy(attempts, (a) => a.outcome),
-      attemptsByErrorClass: countBy(attempts.filter((a) => a.error_class), (a) => a.error_class ?? ""),
+      attemptsByErrorClass: countBy(
+        attempts.filter((a) => a.error_class),
+        (a) => a.error_class ?? "",
+      ),
       ambiguousAttempts: attempts.filter((a) => a.ambiguous).length,
       receipts: input.receipts.length,
       receiptsByFault: countBy(input.receipts, (r) => r.fault),
@@ -170,7 +201,10 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
       deadButDelivered,
       maxAttemptCount: Math.max(0, ...outbox.map((r) => r.attempt_count)),
       maxSendingMs: Math.max(0, ...durations),
-      maxAbandonedSendingMs: Math.max(0, ...attempts.filter((a) => a.outcome === "abandoned").map((a) => a.duration_ms)),
+      maxAbandonedSendingMs: Math.max(
+        0,
+        ...attempts.filter((a) => a.outcome === "abandoned").map((a) => a.duration_ms),
+      ),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,17 +34,38 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-function adminPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+/**
+ * A pool that survives PostgreSQL restarts: idle clients' errors go to the pool's listener,
+ * and a checked-out client gets its own (without one, pg re-throws the server's "terminating
+ * connection" as an uncaught 'error' event and the process dies).
+ */
+export function survivingPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }
+
+const adminPool = (url: string) => survivingPool(url, 4);
 
 /**
  * FAULTS_DATABASE_URL (a superuser URL) → a fresh database and roles on that server; unset →
  * embedded PostgreSQL in a temporary folder on a free port, which the suite may restart.
  */
 export async function openFaultDatabase(
+  externalRootUrl: string | undefined,
+  logger: Logger,
+  extraSqlFile?: string,
+): Promise<FaultDatabase> {
+  const database = await openDatabase(externalRootUrl, logger);
+  if (extraSqlFile) {
+    // A candidate fix (e.g. a migrations/current.sql draft) tried before it is committed.
+    await database.admin.query(readFileSync(extraSqlFile, "utf8"));
+  }
+  return database;
+}
+
+async function openDatabase(
   externalRootUrl: string | undefined,
   logger: Logger,
 ): Promise<FaultDatabase> {
@@ -55,8 +76,16 @@ export async function openFaultDatabase(
     const env = await openDatabaseEnvironment(
       loadConfig({
         ROOT_DATABASE_URL: externalRootUrl,
-        DATABASE_URL: withUrlParts(externalRootUrl, { user: "valinor_faults_owner", password, database }),
-        APP_DATABASE_URL: withUrlParts(externalRootUrl, { user: "valinor_faults_app", password, database }),
+        DATABASE_URL: withUrlParts(externalRootUrl, {
+          user: "valinor_faults_owner",
+          password,
+          database,
+        }),
+        APP_DATABASE_URL: withUrlParts(externalRootUrl, {
+          user: "valinor_faults_app",
+          password,
+          database,
+        }),
         SECRETS_KEY: secretsKey,
         LOG_LEVEL: "warn",
       }),
@@ -65,7 +94,9 @@ export async function openFaultDatabase(
     const rootUrl = withUrlParts(externalRootUrl, { database });
     const admin = adminPool(rootUrl);
     const unsupported = async () => {
-      throw new Error("restarting PostgreSQL needs the embedded server (unset FAULTS_DATABASE_URL)");
+      throw new Error(
+        "restarting PostgreSQL needs the embedded server (unset FAULTS_DATABASE_URL)",
+      );
     };
     return {
       rootUrl,

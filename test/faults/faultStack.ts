@@ -1,9 +1,8 @@
 import type { Env } from "../../src/config/config.ts";
-import { makePool } from "../../src/db/pools.ts";
 import { makeLogger } from "../../src/logging/logger.ts";
 import { reconcileOutbox } from "../../src/outbox/reconcileOutbox.ts";
 import { type AppProcess, startAppProcess } from "./appProcess.ts";
-import type { FaultDatabase } from "./faultDatabase.ts";
+import { type FaultDatabase, survivingPool } from "./faultDatabase.ts";
 import { type FaultyProviders, startFaultyProviders } from "./faultyProviders.ts";
 import type { SeededRandom } from "./seededRandom.ts";
 import { startWorkerPool, type WorkerPool } from "./workerPool.ts";
@@ -61,8 +60,14 @@ export async function startFaultStack(
   const workers = startWorkerPool(options.workers, env, options.random.fork("workers"));
 
   const logger = makeLogger("silent");
-  const pool = makePool(database.ownerUrl, 2);
-  const stats: ReconcilerStats = { runs: 0, failedRuns: 0, recovered: 0, exhausted: 0, requeued: 0 };
+  const pool = survivingPool(database.ownerUrl, 2);
+  const stats: ReconcilerStats = {
+    runs: 0,
+    failedRuns: 0,
+    recovered: 0,
+    exhausted: 0,
+    requeued: 0,
+  };
   const config = {
     staleSendingMs: Number(env.OUTBOX_STALE_SENDING_MS),
     reconcileGraceMs: Number(env.OUTBOX_RECONCILE_GRACE_MS),

@@ -26,7 +26,12 @@ function linkMaterial(provider: ProviderName, random: SeededRandom) {
   switch (provider) {
     case "webhook": {
       const secret = `whsec_${randomBytes(24).toString("base64")}`;
-      return { external: null, inbound: secret, outbound: secret, conversation: () => `conv-${hex(4)}` };
+      return {
+        external: null,
+        inbound: secret,
+        outbound: secret,
+        conversation: () => `conv-${hex(4)}`,
+      };
     }
     case "slack":
       return {
@@ -54,7 +59,12 @@ function linkMaterial(provider: ProviderName, random: SeededRandom) {
   }
 }
 
-function sealedSecrets(box: ReturnType<typeof makeSecretBox>, provider: ProviderName, inbound: string, outbound: string) {
+function sealedSecrets(
+  box: ReturnType<typeof makeSecretBox>,
+  provider: ProviderName,
+  inbound: string,
+  outbound: string,
+) {
   switch (provider) {
     case "webhook":
       return sealLinkSecrets(box, "webhook", {
@@ -120,7 +130,15 @@ export async function createFaultTenants(
         `insert into public.channel_links
            (tenant_id, provider, name, external_account_id, inbound_secret, outbound_credentials, settings)
          values ($1, $2, $3, $4, $5, $6, $7) returning id`,
-        [tenantId, provider, `${input.label}-${t}-${provider}`, material.external, sealed.inboundSecret, sealed.outboundCredentials, settings],
+        [
+          tenantId,
+          provider,
+          `${input.label}-${t}-${provider}`,
+          material.external,
+          sealed.inboundSecret,
+          sealed.outboundCredentials,
+          settings,
+        ],
       );
       links.push({
         id: link.rows[0]!.id,

@@ -4,9 +4,18 @@ import type {
   RecordedRequest,
   ScriptedResponse,
 } from "../helpers/fakeProviders/fakeProviderServer.ts";
-import { slackBearerToken, slackError, slackRateLimited, startFakeSlack } from "../helpers/fakeProviders/fakeSlack.ts";
-import { startFakeTelegram, telegramCall, telegramError } from "../helpers/fakeProviders/fakeTelegram.ts";
-import { startFakeWhatsApp, whatsappCall, whatsappError } from "../helpers/fakeProviders/fakeWhatsApp.ts";
+import {
+  slackBearerToken,
+  slackError,
+  slackRateLimited,
+  startFakeSlack,
+} from "../helpers/fakeProviders/fakeSlack.ts";
+import {
+  startFakeTelegram,
+  telegramCall,
+  telegramError,
+} from "../helpers/fakeProviders/fakeTelegram.ts";
+import { startFakeWhatsApp, whatsappError } from "../helpers/fakeProviders/fakeWhatsApp.ts";
 import { startFakeWebhookReceiver } from "../helpers/fakeWebhookReceiver.ts";
 import type { SeededRandom } from "./seededRandom.ts";
 
@@ -68,7 +77,8 @@ interface ProviderFaults {
 }
 
 const body = (request: RecordedRequest) => (request.body ?? {}) as Record<string, unknown>;
-const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
+const text = (value: unknown) =>
+  value === undefined || value === null ? undefined : String(value);
 
 const extract: Record<ProviderName, Extract> = {
   slack: (r) => ({

@@ -23,13 +23,22 @@ export interface InboundEvent {
 
 let telegramUpdateId = 500_000_000 + Math.floor(Math.random() * 1_000_000);
 
-export function makeInboundEvent(link: FaultLink, text: string, random: SeededRandom): InboundEvent {
+export function makeInboundEvent(
+  link: FaultLink,
+  text: string,
+  random: SeededRandom,
+): InboundEvent {
   const conversationId = link.conversations[random.int(0, link.conversations.length - 1)]!;
   const base = { link, text, conversationId };
   switch (link.provider) {
     case "webhook": {
       const id = `msg_${randomBytes(8).toString("hex")}`;
-      const body = JSON.stringify({ type: "message", conversation_id: conversationId, sender_id: "u-1", text });
+      const body = JSON.stringify({
+        type: "message",
+        conversation_id: conversationId,
+        sender_id: "u-1",
+        text,
+      });
       return {
         ...base,
         externalId: id,
@@ -65,7 +74,11 @@ export function makeInboundEvent(link: FaultLink, text: string, random: SeededRa
     }
     case "telegram": {
       telegramUpdateId += 1;
-      const body = telegramTextUpdate({ updateId: telegramUpdateId, chatId: Number(conversationId), text });
+      const body = telegramTextUpdate({
+        updateId: telegramUpdateId,
+        chatId: Number(conversationId),
+        text,
+      });
       return {
         ...base,
         externalId: String(telegramUpdateId),
@@ -75,7 +88,10 @@ export function makeInboundEvent(link: FaultLink, text: string, random: SeededRa
     case "whatsapp": {
       const id = newWamid();
       const body = whatsappWebhook([
-        { phoneNumberId: link.externalAccountId ?? "", messages: [{ id, from: conversationId, text }] },
+        {
+          phoneNumberId: link.externalAccountId ?? "",
+          messages: [{ id, from: conversationId, text }],
+        },
       ]);
       return {
         ...base,
@@ -117,7 +133,8 @@ export async function deliverUntilAccepted(
       status = 0;
     }
     statuses.push(status);
-    if (status === 200) return { accepted: true, posts: statuses.length, statuses, acceptedAt: Date.now() };
+    if (status === 200)
+      return { accepted: true, posts: statuses.length, statuses, acceptedAt: Date.now() };
     if (status >= 400 && status < 500) break;
     if (Date.now() + wait > options.deadline) break;
     await new Promise((resolve) => setTimeout(resolve, wait));
@@ -135,6 +152,8 @@ export interface DriveSummary {
   readonly statusCounts: Readonly<Record<string, number>>;
   /** Events never answered 200 before the deadline, or refused with a 4xx. */
   readonly unaccepted: readonly string[];
+  /** When each 200 arrived (ms since the epoch), for recovery times. */
+  readonly acceptedTimes: readonly number[];
 }
 
 /** Sends every event with `concurrency` in flight; `duplicateRate` of them are delivered twice. */
@@ -148,10 +167,13 @@ export async function driveInbound(
     deadline: number;
     /** Counts originals answered 200, for scenarios that act mid-run. */
     progress?: { accepted: number };
+    /** Each runner pauses this long between events, to spread traffic over time. */
+    spacingMs?: number;
   },
 ): Promise<DriveSummary> {
   const statusCounts: Record<string, number> = {};
   const unaccepted: string[] = [];
+  const acceptedTimes: number[] = [];
   let posts = 0;
   let duplicates = 0;
   let redeliveries = 0;
@@ -159,9 +181,11 @@ export async function driveInbound(
     posts += result.posts;
     redeliveries += result.posts - 1;
     for (const status of result.statuses) statusCounts[status] = (statusCounts[status] ?? 0) + 1;
+    if (result.acceptedAt !== undefined) acceptedTimes.push(result.acceptedAt);
     if (result.accepted && original && options.progress) options.progress.accepted += 1;
     if (!result.accepted && original) {
-      unaccepted.push(`${event.link.provider}/${event.externalId}: ${result.statuses.join(",")}`);
+      const tally = Object.entries(countStatuses(result.statuses)).map(([s, n]) => `${s}×${n}`);
+      unaccepted.push(`${event.link.provider}/${event.externalId}: ${tally.join(",")}`);
     }
   };
   let next = 0;
@@ -172,17 +196,38 @@ export async function driveInbound(
       const duplicate = options.random.chance(options.duplicateRate);
       const together = duplicate && options.random.chance(0.5);
       const first = deliverUntilAccepted(appUrl, event, { deadline: options.deadline });
-      const second = together ? deliverUntilAccepted(appUrl, event, { deadline: options.deadline }) : undefined;
+      const second = together
+        ? deliverUntilAccepted(appUrl, event, { deadline: options.deadline })
+        : undefined;
       record(event, await first, true);
       if (second) {
         duplicates += 1;
         record(event, await second, false);
       } else if (duplicate) {
         duplicates += 1;
-        record(event, await deliverUntilAccepted(appUrl, event, { deadline: options.deadline }), false);
+        record(
+          event,
+          await deliverUntilAccepted(appUrl, event, { deadline: options.deadline }),
+          false,
+        );
       }
+      if (options.spacingMs) await new Promise((resolve) => setTimeout(resolve, options.spacingMs));
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, runner));
-  return { events: events.length, posts, duplicates, redeliveries, statusCounts, unaccepted };
+  return {
+    events: events.length,
+    posts,
+    duplicates,
+    redeliveries,
+    statusCounts,
+    unaccepted,
+    acceptedTimes,
+  };
+}
+
+function countStatuses(statuses: readonly number[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
 }

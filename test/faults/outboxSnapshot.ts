@@ -40,7 +40,10 @@ export interface OutboxSnapshot {
 }
 
 /** The scenario's rows, read as the superuser (the checks look across tenants on purpose). */
-export async function readOutboxSnapshot(admin: pg.Pool, tenantIds: readonly string[]): Promise<OutboxSnapshot> {
+export async function readOutboxSnapshot(
+  admin: pg.Pool,
+  tenantIds: readonly string[],
+): Promise<OutboxSnapshot> {
   const ids = [...tenantIds];
   const messages = await admin.query<MessageRow>(
     `select id, tenant_id, channel_link_id, external_message_id, status, reason

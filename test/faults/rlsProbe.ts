@@ -16,12 +16,16 @@ export async function probeRls(
   let probes = 0;
   for (const [role, url] of Object.entries(roles)) {
     const client = new pg.Client({ connectionString: url });
+    client.on("error", () => undefined);
     await client.connect();
     try {
       for (const table of tables) {
-        const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from public.${table}`);
+        const { rows } = await client.query<{ n: number }>(
+          `select count(*)::int as n from public.${table}`,
+        );
         probes += 1;
-        if (rows[0]!.n !== 0) violations.push(`${role} sees ${rows[0]!.n} ${table} rows with no tenant set`);
+        if (rows[0]!.n !== 0)
+          violations.push(`${role} sees ${rows[0]!.n} ${table} rows with no tenant set`);
       }
       for (const tenantId of tenantIds) {
         await client.query("begin");
@@ -36,7 +40,9 @@ export async function probeRls(
           probes += 1;
           ownRowsSeen += rows[0]!.own;
           if (rows[0]!.other !== 0) {
-            violations.push(`${role} in tenant ${tenantId} sees ${rows[0]!.other} ${table} rows of other tenants`);
+            violations.push(
+              `${role} in tenant ${tenantId} sees ${rows[0]!.other} ${table} rows of other tenants`,
+            );
           }
         }
         await client.query("commit");

@@ -34,14 +34,19 @@ export async function waitForQuiescence(
   const started = Date.now();
   for (;;) {
     const work = await openWork(admin, tenantIds, options.waitingLinks).catch(() => undefined);
-    if (work && work.received === 0 && work.active === 0) return { quiet: true, waitedMs: Date.now() - started };
-    if (Date.now() - started > options.timeoutMs) return { quiet: false, waitedMs: Date.now() - started };
+    if (work && work.received === 0 && work.active === 0)
+      return { quiet: true, waitedMs: Date.now() - started };
+    if (Date.now() - started > options.timeoutMs)
+      return { quiet: false, waitedMs: Date.now() - started };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
 /** Rows still open, with their job's state: what a bug report needs. */
-export async function describeOpenWork(admin: pg.Pool, tenantIds: readonly string[]): Promise<string[]> {
+export async function describeOpenWork(
+  admin: pg.Pool,
+  tenantIds: readonly string[],
+): Promise<string[]> {
   const { rows } = await admin.query<Record<string, unknown>>(
     `select o.id, o.status, o.attempt_count, o.next_attempt_at, o.locked_at, l.status as link_status,
        (select json_agg(json_build_object('run_at', j.run_at, 'locked_at', j.locked_at,
@@ -86,7 +91,10 @@ export async function checkScenario(
 }
 
 /** Accepted events, for the invariant that each is recorded. */
-export function acceptedEvents(events: readonly InboundEvent[], unaccepted: readonly string[]): InboundEvent[] {
+export function acceptedEvents(
+  events: readonly InboundEvent[],
+  unaccepted: readonly string[],
+): InboundEvent[] {
   const refused = new Set(unaccepted.map((line) => line.split(":")[0]));
   return events.filter((event) => !refused.has(`${event.link.provider}/${event.externalId}`));
 }

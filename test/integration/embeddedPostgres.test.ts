@@ -4,6 +4,8 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../../src/db/embeddedPostgres.ts";
+import { makePool } from "../../src/db/pools.ts";
+import { withTenant } from "../../src/db/withTenant.ts";
 import { makeLogger } from "../../src/logging/logger.ts";
 import { freePort } from "../helpers/provisionPostgres.ts";
 
@@ -44,6 +46,41 @@ describe("embedded PostgreSQL", () => {
       expect(existsSync(join(dir, "credentials.json"))).toBe(true);
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe("pools across a database restart", () => {
+  it("fail the transaction in flight instead of crashing the process, and work again afterwards", async () => {
+    const logger = makeLogger("silent");
+    const restartDir = mkdtempSync(join(tmpdir(), "valinor-restart-"));
+    const port = await freePort();
+    let server = await startEmbeddedPostgres({ dir: restartDir, port, logger });
+    const pool = makePool(server.rootUrl, 2, logger);
+    try {
+      let inside!: () => void;
+      const entered = new Promise<void>((resolve) => {
+        inside = resolve;
+      });
+      // A checked-out client, mid-transaction, when the server goes away.
+      const inFlight = withTenant(pool, "00000000-0000-0000-0000-000000000001", async (client) => {
+        inside();
+        await client.query("select pg_sleep(30)");
+      });
+      const outcome = inFlight.then(
+        () => "committed",
+        (error: unknown) => error,
+      );
+      await entered;
+      await server.stop();
+      expect(await outcome).toMatchObject({ message: expect.stringMatching(/terminat/) });
+      server = await startEmbeddedPostgres({ dir: restartDir, port, logger });
+      const { rows } = await pool.query("select 1 as one");
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+      await server.stop();
+      rmSync(restartDir, { recursive: true, force: true });
     }
   });
 });

@@ -84,7 +84,13 @@ async function deliver(delivery: Delivery = {}) {
       body,
     },
   );
-  return { id, status: response.status, body: (await response.json()) as Record<string, unknown> };
+  const retryAfter = response.headers.get("retry-after");
+  return {
+    id,
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    ...(retryAfter === null ? {} : { retryAfter }),
+  };
 }
 
 async function messageRows(externalId: string) {
@@ -282,7 +288,17 @@ describe("webhook ingress: redelivery", () => {
     const id = `msg_${randomUUID()}`;
     const timestamp = Math.floor(Date.now() / 1000);
     const results = await Promise.all(Array.from({ length: 20 }, () => deliver({ id, timestamp })));
-    expect(results.map((result) => result.status)).toEqual(Array(20).fill(200));
+    // One delivery executes; the others are told to come back (503 in_progress) or, once it
+    // is decided, acknowledged as duplicates.
+    const answers = results.map((result) => `${result.status} ${JSON.stringify(result.body)}`);
+    expect(answers.filter((answer) => answer === '200 {"status":"executed"}')).toHaveLength(1);
+    for (const answer of answers) {
+      expect([
+        '200 {"status":"executed"}',
+        '200 {"status":"duplicate"}',
+        '503 {"error":"in_progress"}',
+      ]).toContain(answer);
+    }
     expect(app.agent.calls).toHaveLength(1);
     expect(await messageRows(id)).toMatchObject([{ status: "executed" }]);
     expect(await outboxRows(id)).toHaveLength(1);
@@ -320,9 +336,12 @@ describe("webhook ingress: redelivery", () => {
       status: 200,
       body: { status: "executed" },
     });
+    // While another delivery holds the lease the provider is told to retry after it: if that
+    // delivery died with its process, the retry is what processes the message.
     expect(await deliver({ id: live })).toMatchObject({
-      status: 200,
-      body: { status: "in_progress" },
+      status: 503,
+      body: { error: "in_progress" },
+      retryAfter: expect.stringMatching(/^[1-9]\d*$/),
     });
     expect(app.agent.calls.map((call) => call.message.externalMessageId)).toEqual([stale]);
     expect(await outboxRows(live)).toEqual([]);

@@ -15,12 +15,18 @@ describe("configuration", () => {
       sendTimeoutMs: 15_000,
       deliverByMs: 86_400_000,
       reconcileGraceMs: 30_000,
+      retention: {
+        sentRetainMs: 604_800_000,
+        deadRetainMs: 2_592_000_000,
+        batchSize: 1_000,
+        maxBatchesPerTenant: 100,
+      },
     });
     expect(config.worker).toEqual({
       concurrency: 10,
       pollIntervalMs: 2_000,
       poolSize: 12,
-      localQueueSize: -1,
+      localQueueSize: 11,
       completeJobBatchDelayMs: -1,
       failJobBatchDelayMs: -1,
       shutdownAbortMs: 5_000,
@@ -43,6 +49,10 @@ describe("configuration", () => {
       OUTBOX_SEND_TIMEOUT_MS: "5000",
       OUTBOX_DELIVER_BY_MS: "60000",
       OUTBOX_RECONCILE_GRACE_MS: "0",
+      OUTBOX_RETAIN_SENT_MS: "3600000",
+      OUTBOX_RETAIN_DEAD_MS: "7200000",
+      OUTBOX_RETAIN_BATCH_SIZE: "50",
+      OUTBOX_RETAIN_MAX_BATCHES: "3",
       WORKER_CONCURRENCY: "4",
       WORKER_POLL_INTERVAL_MS: "500",
       WORKER_POOL_SIZE: "7",
@@ -66,6 +76,12 @@ describe("configuration", () => {
       sendTimeoutMs: 5000,
       deliverByMs: 60000,
       reconcileGraceMs: 0,
+      retention: {
+        sentRetainMs: 3_600_000,
+        deadRetainMs: 7_200_000,
+        batchSize: 50,
+        maxBatchesPerTenant: 3,
+      },
     });
     expect(config.worker).toMatchObject({
       concurrency: 4,
@@ -92,6 +108,8 @@ describe("configuration", () => {
     ["DATABASE_URL", "mysql://x", "DATABASE_URL"],
     ["SECRETS_KEY", "c2hvcnQ=", "SECRETS_KEY"],
     ["OUTBOX_STALE_SENDING_MS", "2000", "OUTBOX_STALE_SENDING_MS"],
+    ["OUTBOX_RETAIN_DEAD_MS", "60000", "OUTBOX_RETAIN_DEAD_MS"],
+    ["WORKER_LOCAL_QUEUE_SIZE", "-2", "WORKER_LOCAL_QUEUE_SIZE"],
   ])("stops with a message naming %s when it is %j", (variable, value, named) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(named);

@@ -34,6 +34,7 @@ export function webhookRoutes(
       if (decision === "dispatch_failed") options.metrics.enqueueFailures.inc({ provider: label });
     }
     res.status(answer.status);
+    if (answer.headers) res.set(answer.headers);
     if (typeof answer.body === "string") {
       res.type(answer.contentType ?? "text/plain").send(answer.body);
     } else {

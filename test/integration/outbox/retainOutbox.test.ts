@@ -1,9 +1,10 @@
 import type { PoolClient } from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeLogger } from "../../../src/logging/logger.ts";
 import { retainOutbox } from "../../../src/outbox/retainOutbox.ts";
+import { makeRetainOutboxTask, makeWorkerDeps } from "../../../src/runtime/workerTasks.ts";
 import { createAttempt, createLink, createMessage, createTenant } from "../../helpers/fixtures.ts";
-import { TEST_SECRETS_KEY } from "../../helpers/outboxFixtures.ts";
+import { testConfig } from "../../helpers/outboxFixtures.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/testDatabase.ts";
 
 let db: TestDatabase;
@@ -123,28 +124,22 @@ describe("retainOutbox", () => {
 });
 
 describe("retainOutbox task", () => {
-  it("takes its ages from the crontab payload and deletes through the worker's client", async () => {
-    vi.stubEnv("SECRETS_KEY", TEST_SECRETS_KEY);
-    const { default: task } = await import("../../../tasks/retainOutbox.ts");
+  it("takes its ages from the configuration and deletes through the worker's client", async () => {
+    const taskWith = (env: Record<string, string>) =>
+      makeRetainOutboxTask(() => makeWorkerDeps(testConfig(db, env), logger));
     const tenant = await newTenant();
     const sentTwoHoursAgo = await rowAged(tenant, "sent", 2 * hour);
-    const helpers = { withPgClient: ownerClient } as unknown as Parameters<typeof task>[1];
+    const helpers = { withPgClient: ownerClient } as unknown as Parameters<
+      ReturnType<typeof makeRetainOutboxTask>
+    >[1];
 
-    await task({ _cron: { ts: new Date().toISOString() } }, helpers);
+    await taskWith({})({}, helpers);
     expect(await existing([sentTwoHoursAgo])).toEqual([sentTwoHoursAgo]);
 
-    await task({ sentRetainMs: hour, deadRetainMs: day }, helpers);
-    expect(await existing([sentTwoHoursAgo])).toEqual([]);
-    vi.unstubAllEnvs();
-  });
-
-  it("rejects a payload whose dead age is shorter than its sent age", async () => {
-    vi.stubEnv("SECRETS_KEY", TEST_SECRETS_KEY);
-    const { default: task } = await import("../../../tasks/retainOutbox.ts");
-    const helpers = { withPgClient: ownerClient } as unknown as Parameters<typeof task>[1];
-    await expect(task({ sentRetainMs: day, deadRetainMs: hour }, helpers)).rejects.toThrow(
-      /deadRetainMs/,
+    await taskWith({ OUTBOX_RETAIN_SENT_MS: String(hour), OUTBOX_RETAIN_DEAD_MS: String(day) })(
+      {},
+      helpers,
     );
-    vi.unstubAllEnvs();
+    expect(await existing([sentTwoHoursAgo])).toEqual([]);
   });
 });

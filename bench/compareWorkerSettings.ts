@@ -1,0 +1,86 @@
+// `node bench/compareWorkerSettings.ts [--jobs N] [--rounds R]`: the engine ceiling and the
+// delivery rate (bench items 1 and 2) under several graphile-worker settings, interleaved in
+// one run so the noise of a shared machine hits every variant alike. Prints a Markdown table.
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { makeSecretBox } from "../src/crypto/secretBox.ts";
+import { openBenchDatabase } from "./benchDatabase.ts";
+import { createBenchTenants, enqueueBenchReplies } from "./benchFixtures.ts";
+import { measureWorkerRun } from "./measureWorker.ts";
+import { startReplyReceiver } from "./replyReceiver.ts";
+import { median } from "./stats.ts";
+
+const variants: Record<string, Record<string, string>> = {
+  "defaults (no local queue, no batching)": {},
+  "local queue 50": { WORKER_LOCAL_QUEUE_SIZE: "50" },
+  "complete batch 1 ms": { WORKER_COMPLETE_JOB_BATCH_DELAY_MS: "1" },
+  "local queue 50 + complete batch 1 ms": {
+    WORKER_LOCAL_QUEUE_SIZE: "50",
+    WORKER_COMPLETE_JOB_BATCH_DELAY_MS: "1",
+  },
+  "local queue 50 + complete batch 1 ms, concurrency 20": {
+    WORKER_LOCAL_QUEUE_SIZE: "50",
+    WORKER_COMPLETE_JOB_BATCH_DELAY_MS: "1",
+    WORKER_CONCURRENCY: "20",
+  },
+};
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      jobs: { type: "string", default: "5000" },
+      rounds: { type: "string", default: "2" },
+    },
+  });
+  const jobs = Number(values.jobs);
+  const rounds = Number(values.rounds);
+  const secretsKey = randomBytes(32).toString("base64");
+  const db = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
+  const receiver = await startReplyReceiver();
+  const results = new Map<string, { ceiling: number[]; delivery: number[]; trips: string }>();
+  try {
+    const tenants = await createBenchTenants(db.admin, makeSecretBox(secretsKey), 10, receiver.url);
+    const enqueue = async () => {
+      const app = new pg.Pool({ connectionString: db.appUrl, max: 10 });
+      await enqueueBenchReplies(db.admin, app, tenants, jobs);
+      await app.end();
+      await db.admin.query("vacuum analyze");
+    };
+    for (let round = 0; round < rounds; round += 1) {
+      for (const [name, settings] of Object.entries(variants)) {
+        const env = { LOG_LEVEL: "warn", SECRETS_KEY: secretsKey, ...settings };
+        await enqueue();
+        const ceiling = await measureWorkerRun(db, env, "noop", jobs);
+        await db.resetWork();
+        await enqueue();
+        const delivery = await measureWorkerRun(db, env, "valinor", jobs);
+        await db.resetWork();
+        const entry = results.get(name) ?? { ceiling: [], delivery: [], trips: "" };
+        entry.ceiling.push(ceiling.perSecond);
+        entry.delivery.push(delivery.perSecond);
+        entry.trips = `${ceiling.roundTripsPerJob} / ${delivery.roundTripsPerJob}`;
+        results.set(name, entry);
+        console.log(`${name}: ceiling ${ceiling.perSecond}/s, delivery ${delivery.perSecond}/s`);
+      }
+    }
+  } finally {
+    await receiver.close();
+    await db.stop();
+  }
+  console.log(`\n${jobs} jobs, ${rounds} rounds interleaved, medians\n`);
+  console.log(
+    "| worker settings | ceiling jobs/s | delivery replies/s | R1 | round trips/job (noop / valinor) |",
+  );
+  console.log("|---|---|---|---|---|");
+  for (const [name, entry] of results) {
+    const c = Math.round(median(entry.ceiling));
+    const d = Math.round(median(entry.delivery));
+    console.log(`| ${name} | ${c} | ${d} | ${(d / c).toFixed(3)} | ${entry.trips} |`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,205 @@
+import { freePort } from "../test/helpers/provisionPostgres.ts";
+import type { BenchDatabase } from "./benchDatabase.ts";
+import type { BenchTenant } from "./benchFixtures.ts";
+import {
+  type BenchChild,
+  type Env,
+  forkBenchScript,
+  peakRssMb,
+  spawnApp,
+  stopChild,
+} from "./childProcesses.ts";
+import type { ReplyReceiver } from "./replyReceiver.ts";
+import { percentile, round } from "./stats.ts";
+
+export interface BenchApp {
+  readonly url: string;
+  peakRssMb(): number | undefined;
+  stop(): Promise<void>;
+}
+
+interface LoadResult extends Record<string, unknown> {
+  type: string;
+  sent: number;
+  ok: number;
+  statuses: Record<string, number>;
+  seconds: number;
+  httpP50Ms: number;
+  httpP99Ms: number;
+  answers: [string, number][];
+}
+
+/** `node src/main.ts --api-only` against the bench database; resolves once /healthz answers. */
+export async function startBenchApp(db: BenchDatabase, env: Env): Promise<BenchApp> {
+  const port = await freePort();
+  const app = spawnApp({
+    ...env,
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATABASE_URL: db.ownerUrl,
+    APP_DATABASE_URL: db.appUrl,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (app.exitCode !== null || Date.now() > deadline) {
+      await stopChild(app);
+      throw new Error(`the app did not start:\n${app.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url,
+    peakRssMb: () => peakRssMb(app.pid),
+    stop: () => stopChild(app),
+  };
+}
+
+async function startLoad(): Promise<BenchChild> {
+  const load = forkBenchScript("./loadGenerator.ts", {});
+  await load.next("ready");
+  return load;
+}
+
+function runLoad(load: BenchChild, request: Record<string, unknown>, seconds: number) {
+  load.send({ type: "run", ...request, seconds });
+  return load.next<LoadResult>("done", seconds * 1000 + 120_000);
+}
+
+export interface IngestResult {
+  readonly perSecond: number;
+  readonly accepted: number;
+  readonly statuses: Record<string, number>;
+  readonly httpP50Ms: number;
+  readonly httpP99Ms: number;
+  /** Accepted webhooks whose message is `executed` with one reply row in the outbox. */
+  readonly recordedAndEnqueued: number;
+}
+
+/** Closed loop: C concurrent senders for `seconds`, every answer awaited before the next send. */
+export async function measureIngest(
+  db: BenchDatabase,
+  app: BenchApp,
+  tenants: readonly BenchTenant[],
+  concurrency: number,
+  seconds: number,
+): Promise<IngestResult> {
+  const load = await startLoad();
+  try {
+    const links = tenants.map(({ linkId, secret }) => ({ linkId, secret }));
+    const result = await runLoad(
+      load,
+      { baseUrl: app.url, links, mode: "closed", concurrency, rate: 0, prefix: "ingest " },
+      seconds,
+    );
+    const { rows } = await db.admin.query<{ n: number }>(
+      `select count(*)::int as n from channel_messages m
+       join channel_outbox o on o.channel_message_id = m.id
+       where m.status = 'executed' and m.text like 'ingest %'`,
+    );
+    return {
+      perSecond: Math.round(result.ok / result.seconds),
+      accepted: result.ok,
+      statuses: result.statuses,
+      httpP50Ms: round(result.httpP50Ms, 2),
+      httpP99Ms: round(result.httpP99Ms, 2),
+      recordedAndEnqueued: rows[0]!.n,
+    };
+  } finally {
+    await stopChild(load.child);
+  }
+}
+
+export interface LatencyResult {
+  readonly rate: number;
+  readonly seconds: number;
+  readonly accepted: number;
+  readonly delivered: number;
+  readonly p50Ms: number | undefined;
+  readonly p90Ms: number | undefined;
+  readonly p99Ms: number | undefined;
+  readonly maxMs: number | undefined;
+  readonly httpP50Ms: number;
+  readonly httpP99Ms: number;
+}
+
+/**
+ * Open loop at `rate` webhooks/s with a worker running: for each accepted webhook, the time
+ * from its 200 answer (load generator's clock) to the fake provider receiving its reply.
+ */
+export async function measureLatency(
+  app: BenchApp,
+  tenants: readonly BenchTenant[],
+  receiver: ReplyReceiver,
+  rate: number,
+  seconds: number,
+): Promise<LatencyResult> {
+  const load = await startLoad();
+  try {
+    receiver.reset();
+    const links = tenants.map(({ linkId, secret }) => ({ linkId, secret }));
+    const result = await runLoad(
+      load,
+      { baseUrl: app.url, links, mode: "open", concurrency: 0, rate, prefix: "latency " },
+      seconds,
+    );
+    await receiver.waitForCount(result.ok, 60_000).catch(() => undefined);
+    const latencies: number[] = [];
+    for (const [text, answeredAt] of result.answers) {
+      const at = receiver.receivedAt(`echo: ${text}`);
+      if (at !== undefined) latencies.push(at - answeredAt);
+    }
+    const ms = (q: number) => {
+      const value = percentile(latencies, q);
+      return value === undefined ? undefined : round(value, 2);
+    };
+    return {
+      rate,
+      seconds: round(result.seconds, 2),
+      accepted: result.ok,
+      delivered: latencies.length,
+      p50Ms: ms(0.5),
+      p90Ms: ms(0.9),
+      p99Ms: ms(0.99),
+      maxMs: ms(1),
+      httpP50Ms: round(result.httpP50Ms, 2),
+      httpP99Ms: round(result.httpP99Ms, 2),
+    };
+  } finally {
+    await stopChild(load.child);
+  }
+}
+
+/**
+ * The same closed loop against a trivial node:http server (the fake provider, which answers
+ * at once): what this machine serves over HTTP at all, with no database and no framework.
+ */
+export async function measureHttpFloor(
+  receiver: ReplyReceiver,
+  tenants: readonly BenchTenant[],
+  concurrency: number,
+  seconds: number,
+): Promise<{ perSecond: number; httpP50Ms: number }> {
+  const load = await startLoad();
+  try {
+    const links = tenants.map(({ linkId, secret }) => ({ linkId, secret }));
+    const result = await runLoad(
+      load,
+      { baseUrl: receiver.url, links, mode: "closed", concurrency, rate: 0, prefix: "http " },
+      seconds,
+    );
+    receiver.reset();
+    return {
+      perSecond: Math.round(result.ok / result.seconds),
+      httpP50Ms: round(result.httpP50Ms, 2),
+    };
+  } finally {
+    await stopChild(load.child);
+  }
+}
