@@ -5,7 +5,7 @@ import {
   type Settings,
 } from "graphile-migrate";
 import { runMigrations } from "graphile-worker";
-import { type Logger, toWorkerLogger } from "../logging/logger.ts";
+import { graphileLogFunction, type Logger, toWorkerLogger } from "../logging/logger.ts";
 import type { DatabaseRoles } from "./roles.ts";
 
 export const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.url));
@@ -48,12 +48,9 @@ export async function migrateDatabase(options: {
   });
 }
 
-const levels = { error: "error", warning: "warn", info: "info", debug: "debug" } as const;
-
 /** graphile-migrate checks for its own copy of @graphile/logger's class. */
 function toMigrateLogger(logger: Logger): MigrateLogger {
-  const child = logger.child({ component: "graphile-migrate" });
-  return new MigrateLogger(() => (level, message, meta) => {
-    child[levels[level as keyof typeof levels] ?? "info"](meta ?? {}, message);
-  });
+  return new MigrateLogger(() =>
+    graphileLogFunction(logger.child({ component: "graphile-migrate" })),
+  );
 }

@@ -36,13 +36,14 @@ export function makeLogger(level: string, destination?: pino.DestinationStream):
 
 const levels = { error: "error", warning: "warn", info: "info", debug: "debug" } as const;
 
+/** A @graphile/logger log function (graphile-worker, graphile-migrate) writing through pino. */
+export function graphileLogFunction(logger: Logger) {
+  return (level: string, message: string, meta?: Record<string, unknown>) => {
+    logger[levels[level as keyof typeof levels] ?? "info"](meta ?? {}, message);
+  };
+}
+
 /** graphile-worker's logger interface, writing through pino with the worker's scope bound. */
 export function toWorkerLogger(logger: Logger): WorkerLogger {
-  return new WorkerLogger((scope) => {
-    const child = logger.child({ worker: scope });
-    return (level, message, meta) => {
-      const method = levels[level as keyof typeof levels] ?? "info";
-      child[method](meta ?? {}, message);
-    };
-  });
+  return new WorkerLogger((scope) => graphileLogFunction(logger.child({ worker: scope })));
 }
