@@ -51,6 +51,8 @@ async function selectDead(client: PoolClient, selector: ReplaySelector): Promise
 /**
  * Dead rows back to pending with a fresh attempt budget (last_error kept for the record)
  * and a job, in one tenant transaction. A dry run selects the same rows and changes nothing.
+ * The deliver-by age counts from created_at, so a replay restarts it there: otherwise a
+ * reply that died a day ago would die again, `expired`, on its first claim.
  */
 export async function replayOutbox(
   pool: Pool,
@@ -68,7 +70,7 @@ export async function replayOutbox(
     const updated = await client.query<OutboxRow>(
       `update public.channel_outbox as o
        set status = 'pending', attempt_count = 0, dead_reason = null, next_attempt_at = now(),
-           locked_at = null, claim_token = null, updated_at = now()
+           locked_at = null, claim_token = null, created_at = now(), updated_at = now()
        where o.id = any($1::uuid[])
        returning ${outboxColumns}`,
       [ids],

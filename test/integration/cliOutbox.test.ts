@@ -52,7 +52,7 @@ async function tenantWithRows(rows: Array<"pending" | "dead" | "sent">, linkStat
 
 async function rowsOf(ids: string[]) {
   const { rows } = await db.admin.query(
-    `select id, status, attempt_count, dead_reason, last_error, next_attempt_at, updated_at
+    `select id, status, attempt_count, dead_reason, last_error, next_attempt_at, created_at, updated_at
      from channel_outbox where id = any($1::uuid[]) order by id`,
     [ids],
   );
@@ -166,6 +166,11 @@ describe("valinor outbox replay", () => {
   it("puts a tenant's dead rows back to pending with a fresh budget and a job each", async () => {
     const a = await tenantWithRows(["dead", "dead", "sent"]);
     const other = await tenantWithRows(["dead"]);
+    // Died two days ago: older than the default deliver-by age.
+    await db.admin.query(
+      "update channel_outbox set created_at = now() - interval '2 days' where id = any($1)",
+      [a.outboxIds],
+    );
     const result = await runJson(["outbox", "replay", "--tenant", a.tenantId, "--status", "dead"]);
     const dead = a.outboxIds.slice(0, 2);
     expect(result.rows.map((row: { id: string }) => row.id).sort()).toEqual([...dead].sort());
@@ -182,6 +187,8 @@ describe("valinor outbox replay", () => {
         last_error: "HTTP 503 from receiver",
       });
       expect(Math.abs(row.next_attempt_at.getTime() - Date.now())).toBeLessThan(60_000);
+      // The deliver-by age starts again, or the first claim would kill the row as expired.
+      expect(Math.abs(row.created_at.getTime() - Date.now())).toBeLessThan(60_000);
     }
     const jobs = await jobKeys(a.outboxIds);
     expect(jobs.map((job) => job.key).sort()).toEqual(
