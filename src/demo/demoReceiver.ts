@@ -1,7 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../logging/logger.ts";
-import { verifyStandardWebhook } from "../providers/webhook/standardWebhookSignature.ts";
+import {
+  headerText,
+  verifyStandardWebhookRequest,
+} from "../providers/webhook/standardWebhookSignature.ts";
 
 /**
  * The demo's stand-in for a customer's system: a Standard Webhooks receiver on 127.0.0.1 that
@@ -17,21 +20,10 @@ export async function startDemoReceiver(options: {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const header = (name: string) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
     const secret = options.secret();
     const verified =
       secret !== undefined &&
-      verifyStandardWebhook({
-        secret,
-        id: header("webhook-id"),
-        timestamp: header("webhook-timestamp"),
-        signatureHeader: header("webhook-signature"),
-        body,
-        now: new Date(),
-      }).ok;
+      verifyStandardWebhookRequest(secret, { headers: req.headers, body }, new Date()).ok;
     if (!verified) {
       log.warn("demo receiver: rejected a request without a valid signature");
       res.writeHead(401).end();
@@ -44,7 +36,10 @@ export async function startDemoReceiver(options: {
       text = undefined;
     }
     // The demo exists to show the reply arriving, so its text is logged here (Valinor itself never logs bodies).
-    log.info({ outboxId: header("webhook-id"), reply: text }, "demo receiver: reply delivered");
+    log.info(
+      { outboxId: headerText(req.headers, "webhook-id"), reply: text },
+      "demo receiver: reply delivered",
+    );
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { verifyStandardWebhook } from "../../src/providers/webhook/standardWebhookSignature.ts";
+import { verifyStandardWebhookRequest } from "../../src/providers/webhook/standardWebhookSignature.ts";
 import type { FaultLink } from "./faultTenants.ts";
 import type { Receipt } from "./faultyProviders.ts";
 import type { InboundEvent } from "./inboundDriver.ts";
@@ -211,16 +211,7 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
 
 /** The Standard Webhooks signature checked as of the moment it arrived. */
 function signedBy(receipt: Receipt, secret: string): boolean {
-  const header = (name: string) => {
-    const value = receipt.request.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  return verifyStandardWebhook({
-    secret,
-    id: header("webhook-id"),
-    timestamp: header("webhook-timestamp"),
-    signatureHeader: header("webhook-signature"),
-    body: Buffer.from(receipt.request.rawBody),
-    now: receipt.request.receivedAt,
-  }).ok;
+  const { headers, rawBody, receivedAt } = receipt.request;
+  return verifyStandardWebhookRequest(secret, { headers, body: Buffer.from(rawBody) }, receivedAt)
+    .ok;
 }

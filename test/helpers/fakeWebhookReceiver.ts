@@ -1,4 +1,4 @@
-import { verifyStandardWebhook } from "../../src/providers/webhook/standardWebhookSignature.ts";
+import { verifyStandardWebhookRequest } from "../../src/providers/webhook/standardWebhookSignature.ts";
 import {
   type FakeProvider,
   type RecordedRequest,
@@ -14,16 +14,6 @@ export function startFakeWebhookReceiver(): Promise<FakeProvider> {
 
 /** True when `request` carries a valid Standard Webhooks signature for `secret`. */
 export function hasValidSignature(request: RecordedRequest, secret: string): boolean {
-  const header = (name: string) => {
-    const value = request.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  return verifyStandardWebhook({
-    secret,
-    id: header("webhook-id"),
-    timestamp: header("webhook-timestamp"),
-    signatureHeader: header("webhook-signature"),
-    body: Buffer.from(request.rawBody),
-    now: new Date(),
-  }).ok;
+  const body = Buffer.from(request.rawBody);
+  return verifyStandardWebhookRequest(secret, { headers: request.headers, body }, new Date()).ok;
 }

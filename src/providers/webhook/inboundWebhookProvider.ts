@@ -6,7 +6,7 @@ import type {
   InboundRequest,
   InboundVerification,
 } from "../inboundProvider.ts";
-import { verifyStandardWebhook } from "./standardWebhookSignature.ts";
+import { headerText, verifyStandardWebhookRequest } from "./standardWebhookSignature.ts";
 
 /**
  * The generic `webhook` provider: any sender that signs with Standard Webhooks.
@@ -24,10 +24,7 @@ const messageBody = z.object({
 });
 const anyEvent = z.object({ type: z.string() });
 
-function header(request: InboundRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(" ") : value;
-}
+const header = (request: InboundRequest, name: string) => headerText(request.headers, name);
 
 export function makeInboundWebhookProvider(
   options: { toleranceSeconds?: number } = {},
@@ -38,17 +35,12 @@ export function makeInboundWebhookProvider(
 
     verify(request: InboundRequest, link: InboundLink, now: Date): InboundVerification {
       try {
-        return verifyStandardWebhook({
-          secret: link.inboundSecret,
-          id: header(request, "webhook-id"),
-          timestamp: header(request, "webhook-timestamp"),
-          signatureHeader: header(request, "webhook-signature"),
-          body: request.rawBody,
+        return verifyStandardWebhookRequest(
+          link.inboundSecret,
+          { headers: request.headers, body: request.rawBody },
           now,
-          ...(options.toleranceSeconds === undefined
-            ? {}
-            : { toleranceSeconds: options.toleranceSeconds }),
-        });
+          options.toleranceSeconds,
+        );
       } catch {
         // An unusable stored secret verifies nothing.
         return { ok: false, reason: "unusable_secret" };

@@ -91,3 +91,29 @@ export function verifyStandardWebhook(
   }
   return matched ? { ok: true } : { ok: false, reason: "no_matching_signature" };
 }
+
+export type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
+
+/** A header as one string; repeated headers (several signature lines) are joined with spaces. */
+export function headerText(headers: HeaderBag, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(" ") : value;
+}
+
+/** Verifies a request as received (Node's lower-cased headers and the raw body). */
+export function verifyStandardWebhookRequest(
+  secret: string,
+  request: { headers: HeaderBag; body: Buffer },
+  now: Date,
+  toleranceSeconds?: number,
+): StandardWebhookVerification {
+  return verifyStandardWebhook({
+    secret,
+    id: headerText(request.headers, "webhook-id"),
+    timestamp: headerText(request.headers, "webhook-timestamp"),
+    signatureHeader: headerText(request.headers, "webhook-signature"),
+    body: request.body,
+    now,
+    ...(toleranceSeconds === undefined ? {} : { toleranceSeconds }),
+  });
+}
