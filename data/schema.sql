@@ -37,10 +37,10 @@ declare
   v_row record;
   v_job_id bigint;
 begin
-  select o.id, o.tenant_id, o.next_attempt_at into v_row
+  select o.id, o.tenant_id, o.next_attempt_at, o.status into v_row
   from public.channel_outbox o
-  where o.id = enqueue_send_outbound.outbox_id and o.status = 'pending';
-  if not found then
+  where o.id = enqueue_send_outbound.outbox_id;
+  if not found or v_row.status <> 'pending' then
     raise exception 'no pending outbox row % for the current tenant', enqueue_send_outbound.outbox_id
       using errcode = 'P0002';
   end if;
@@ -96,8 +96,28 @@ CREATE FUNCTION public.outbox_claim(p_tenant_id uuid, p_outbox_id uuid) RETURNS 
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 #variable_conflict use_column
+declare
+  v_row public.channel_outbox;
 begin
   perform public.outbox_enter_tenant(p_tenant_id);
+  select * into v_row from public.channel_outbox o where o.id = p_outbox_id
+  for update skip locked;
+  if not found or v_row.status <> 'pending' or v_row.next_attempt_at > now() then
+    return;
+  end if;
+  if not exists (
+    select 1 from public.channel_links l where l.id = v_row.channel_link_id and l.status = 'active'
+  ) then
+    return;
+  end if;
+  if exists (
+    select 1 from public.channel_outbox earlier
+    where earlier.channel_message_id = v_row.channel_message_id
+      and earlier.part_index < v_row.part_index
+      and earlier.status <> 'sent'
+  ) then
+    return;
+  end if;
   return query
   update public.channel_outbox o
   set status = 'sending',
@@ -106,17 +126,7 @@ begin
     attempt_count = o.attempt_count + 1,
     updated_at = now()
   from public.channel_links l
-  where o.id = p_outbox_id
-    and o.status = 'pending'
-    and o.next_attempt_at <= now()
-    and l.id = o.channel_link_id
-    and l.status = 'active'
-    and not exists (
-      select 1 from public.channel_outbox earlier
-      where earlier.channel_message_id = o.channel_message_id
-        and earlier.part_index < o.part_index
-        and earlier.status <> 'sent'
-    )
+  where o.id = p_outbox_id and l.id = o.channel_link_id
   returning o.id, o.tenant_id, o.channel_message_id, o.part_index, o.channel_link_id,
     o.provider, o.conversation_id, o.thread_ref, o.content, o.attempt_count, o.max_attempts,
     o.claim_token, o.locked_at, o.created_at, now(), l.external_account_id, l.outbound_credentials,
@@ -201,7 +211,7 @@ begin
   update public.channel_outbox o
   set status = 'dead', dead_reason = p_reason, last_error = left(p_error, 2000),
     claim_token = null, locked_at = null, updated_at = now()
-  where o.id = p_outbox_id and o.status = 'sending' and o.claim_token = p_claim_token
+  where o.id = p_outbox_id and o.claim_token = p_claim_token
   returning * into v_row;
   if not found then
     return false;
@@ -212,7 +222,7 @@ begin
   set status = 'dead', dead_reason = p_reason, updated_at = now(),
     last_error = 'an earlier part of this reply is dead'
   where o.channel_message_id = v_row.channel_message_id and o.part_index > v_row.part_index
-    and o.status = 'pending';
+    and o.status not in ('sending', 'sent', 'dead');
   return true;
 end;
 $$;
@@ -239,7 +249,7 @@ begin
     attempt_count = o.attempt_count - (case when p_refund then 1 else 0 end),
     conversation_id = coalesce(p_conversation_id, o.conversation_id),
     updated_at = now()
-  where o.id = p_outbox_id and o.status = 'sending' and o.claim_token = p_claim_token
+  where o.id = p_outbox_id and o.claim_token = p_claim_token
   returning o.attempt_count + (case when p_refund then 1 else 0 end) into v_attempt;
   if not found then
     return false;
@@ -265,22 +275,22 @@ CREATE FUNCTION public.outbox_mark_sent(p_tenant_id uuid, p_outbox_id uuid, p_cl
 declare
   v_row public.channel_outbox;
   v_next uuid;
+  v_next_status text;
 begin
   perform public.outbox_enter_tenant(p_tenant_id);
   update public.channel_outbox o
   set status = 'sent', sent_at = now(), provider_message_id = p_provider_message_id,
     claim_token = null, locked_at = null, last_error = null, updated_at = now()
-  where o.id = p_outbox_id and o.status = 'sending' and o.claim_token = p_claim_token
+  where o.id = p_outbox_id and o.claim_token = p_claim_token
   returning * into v_row;
   if not found then
     return false;
   end if;
   perform public.outbox_record_attempt(p_tenant_id, p_outbox_id, v_row.attempt_count,
     p_started_at, 'sent', null, false, null, null, null);
-  select o.id into v_next from public.channel_outbox o
-  where o.channel_message_id = v_row.channel_message_id and o.part_index = v_row.part_index + 1
-    and o.status = 'pending';
-  if v_next is not null then
+  select o.id, o.status into v_next, v_next_status from public.channel_outbox o
+  where o.channel_message_id = v_row.channel_message_id and o.part_index = v_row.part_index + 1;
+  if v_next is not null and v_next_status = 'pending' then
     perform public.enqueue_send_outbound(v_next);
   end if;
   return true;
@@ -303,7 +313,7 @@ declare
 begin
   perform public.outbox_enter_tenant(p_tenant_id);
   select o.channel_link_id into v_link from public.channel_outbox o
-  where o.id = p_outbox_id and o.status = 'sending' and o.claim_token = p_claim_token;
+  where o.id = p_outbox_id and o.claim_token = p_claim_token;
   if not found then
     return false;
   end if;
