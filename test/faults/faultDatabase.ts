@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import { loadConfig } from "../../src/config/config.ts";
 import { startEmbeddedPostgres } from "../../src/db/embeddedPostgres.ts";
+import { makePool } from "../../src/db/pools.ts";
 import { withUrlParts } from "../../src/db/roles.ts";
 import type { Logger } from "../../src/logging/logger.ts";
 import { openDatabaseEnvironment } from "../../src/runtime/databaseEnvironment.ts";
@@ -40,10 +41,7 @@ export async function freePort(): Promise<number> {
  * connection" as an uncaught 'error' event and the process dies).
  */
 export function survivingPool(url: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
-  pool.on("error", () => undefined);
-  pool.on("connect", (client) => client.on("error", () => undefined));
-  return pool;
+  return makePool(url, max);
 }
 
 const adminPool = (url: string) => survivingPool(url, 4);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { makePools, type Pools } from "../../src/db/pools.ts";
+import { makePool, makePools, type Pools } from "../../src/db/pools.ts";
 import { rolesFromUrls, withUrlParts } from "../../src/db/roles.ts";
 import { restrictDatabase } from "../../src/db/setupDatabase.ts";
 import { TEST_ROLES } from "./testRoles.ts";
@@ -40,7 +40,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const superUrl = withUrlParts(rootUrl, { database: name });
   const pools = makePools(urls, 10);
-  const admin = new pg.Pool({ connectionString: superUrl, max: 4 });
+  // Through makePool: a client terminated by drop database ... with (force) must not throw.
+  const admin = makePool(superUrl, 4);
   return {
     name,
     rootUrl,
