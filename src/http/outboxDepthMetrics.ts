@@ -1,6 +1,5 @@
 import type { Pool } from "pg";
 import { Gauge, type Registry } from "prom-client";
-import { pgErrorCode } from "../db/pgErrors.ts";
 import type { Logger } from "../logging/logger.ts";
 
 interface DepthRow {
@@ -12,24 +11,18 @@ interface DepthRow {
 /**
  * Outbox depth by status and the oldest due pending row's age, read at scrape time through
  * `public.outbox_depth()` (SECURITY DEFINER, owned by the lookup role: the app role cannot see
- * across tenants). Until that function exists the gauges stay empty and a warning is logged once.
+ * across tenants).
  */
 export function registerOutboxDepthMetrics(registry: Registry, pool: Pool, logger: Logger): void {
   let inFlight: Promise<DepthRow[]> | undefined;
-  let warned = false;
   // Both gauges collect in parallel on one scrape: share a single query.
   const readDepth = () => {
     inFlight ??= pool
       .query<DepthRow>("select * from public.outbox_depth()")
       .then((result) => result.rows)
       .catch((error: unknown) => {
-        if (pgErrorCode(error) === "42883") {
-          if (!warned)
-            logger.warn("public.outbox_depth() is missing; outbox depth metrics are empty");
-          warned = true;
-        } else {
-          logger.warn({ err: error }, "reading outbox depth failed");
-        }
+        // A scrape must not fail with the database: the gauges stay empty (readyz says why).
+        logger.warn({ err: error }, "reading outbox depth failed");
         return [];
       })
       .finally(() => {
