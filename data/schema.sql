@@ -138,6 +138,45 @@ $$;
 ALTER FUNCTION public.outbox_claim(p_tenant_id uuid, p_outbox_id uuid) OWNER TO valinor_owner;
 
 --
+-- Name: outbox_claim_batch(uuid, uuid, integer); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.outbox_claim_batch(p_tenant_id uuid, p_outbox_id uuid, p_limit integer) RETURNS TABLE(id uuid, tenant_id uuid, channel_message_id uuid, part_index integer, channel_link_id uuid, provider text, conversation_id text, thread_ref text, content text, attempt_count integer, max_attempts integer, claim_token uuid, locked_at timestamp with time zone, created_at timestamp with time zone, db_now timestamp with time zone, external_account_id text, outbound_credentials text, settings jsonb)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+declare
+  v_link uuid;
+  v_companion uuid;
+begin
+  return query select * from public.outbox_claim(p_tenant_id, p_outbox_id);
+  if not found or p_limit <= 1 then
+    return;
+  end if;
+  select o.channel_link_id into v_link from public.channel_outbox o where o.id = p_outbox_id;
+  for v_companion in
+    select o.id from public.channel_outbox o
+    where o.channel_link_id = v_link and o.status = 'pending' and o.next_attempt_at <= now()
+      and o.id <> p_outbox_id
+    order by o.next_attempt_at, o.id
+    limit p_limit - 1
+    for update skip locked
+  loop
+    return query select * from public.outbox_claim(p_tenant_id, v_companion);
+    if found then
+      -- Its job would only find the row taken; a job already fetched by a worker stays and
+      -- finds nothing to claim (remove_job clears its key so it is never retried).
+      perform graphile_worker.remove_job('sendOutbound:' || v_companion::text);
+    end if;
+  end loop;
+end;
+$$;
+
+
+ALTER FUNCTION public.outbox_claim_batch(p_tenant_id uuid, p_outbox_id uuid, p_limit integer) OWNER TO valinor_owner;
+
+--
 -- Name: outbox_depth(); Type: FUNCTION; Schema: public; Owner: valinor_lookup
 --
 
@@ -299,6 +338,35 @@ $$;
 
 
 ALTER FUNCTION public.outbox_mark_sent(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_provider_message_id text, p_started_at timestamp with time zone) OWNER TO valinor_owner;
+
+--
+-- Name: outbox_mark_sent_batch(uuid, uuid[], uuid[], text[], timestamp with time zone[]); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.outbox_mark_sent_batch(p_tenant_id uuid, p_outbox_ids uuid[], p_claim_tokens uuid[], p_provider_message_ids text[], p_started_ats timestamp with time zone[]) RETURNS uuid[]
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_applied uuid[] := '{}';
+begin
+  if cardinality(p_outbox_ids) is distinct from cardinality(p_claim_tokens)
+    or cardinality(p_outbox_ids) is distinct from cardinality(p_provider_message_ids)
+    or cardinality(p_outbox_ids) is distinct from cardinality(p_started_ats) then
+    raise exception 'outbox_mark_sent_batch: arrays of different lengths' using errcode = '22023';
+  end if;
+  for i in 1 .. coalesce(cardinality(p_outbox_ids), 0) loop
+    if public.outbox_mark_sent(p_tenant_id, p_outbox_ids[i], p_claim_tokens[i],
+        p_provider_message_ids[i], p_started_ats[i]) then
+      v_applied := v_applied || p_outbox_ids[i];
+    end if;
+  end loop;
+  return v_applied;
+end;
+$$;
+
+
+ALTER FUNCTION public.outbox_mark_sent_batch(p_tenant_id uuid, p_outbox_ids uuid[], p_claim_tokens uuid[], p_provider_message_ids text[], p_started_ats timestamp with time zone[]) OWNER TO valinor_owner;
 
 --
 -- Name: outbox_pause_link(uuid, uuid, uuid, timestamp with time zone, integer, text, text); Type: FUNCTION; Schema: public; Owner: valinor_owner
@@ -842,6 +910,13 @@ CREATE INDEX channel_outbox_channel_message_id_idx ON public.channel_outbox USIN
 
 
 --
+-- Name: channel_outbox_link_due_idx; Type: INDEX; Schema: public; Owner: valinor_owner
+--
+
+CREATE INDEX channel_outbox_link_due_idx ON public.channel_outbox USING btree (channel_link_id, next_attempt_at) WHERE (status = 'pending'::text);
+
+
+--
 -- Name: channel_outbox_tenant_status_next_idx; Type: INDEX; Schema: public; Owner: valinor_owner
 --
 
@@ -997,6 +1072,13 @@ REVOKE ALL ON FUNCTION public.outbox_claim(p_tenant_id uuid, p_outbox_id uuid) F
 
 
 --
+-- Name: FUNCTION outbox_claim_batch(p_tenant_id uuid, p_outbox_id uuid, p_limit integer); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.outbox_claim_batch(p_tenant_id uuid, p_outbox_id uuid, p_limit integer) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION outbox_depth(); Type: ACL; Schema: public; Owner: valinor_lookup
 --
 
@@ -1030,6 +1112,13 @@ REVOKE ALL ON FUNCTION public.outbox_mark_retry(p_tenant_id uuid, p_outbox_id uu
 --
 
 REVOKE ALL ON FUNCTION public.outbox_mark_sent(p_tenant_id uuid, p_outbox_id uuid, p_claim_token uuid, p_provider_message_id text, p_started_at timestamp with time zone) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION outbox_mark_sent_batch(p_tenant_id uuid, p_outbox_ids uuid[], p_claim_tokens uuid[], p_provider_message_ids text[], p_started_ats timestamp with time zone[]); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.outbox_mark_sent_batch(p_tenant_id uuid, p_outbox_ids uuid[], p_claim_tokens uuid[], p_provider_message_ids text[], p_started_ats timestamp with time zone[]) FROM PUBLIC;
 
 
 --

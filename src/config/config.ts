@@ -54,6 +54,7 @@ const envSchema = z.object({
   OUTBOX_RETRY_AFTER_CAP_MS: int(0).default(60 * 60_000),
   OUTBOX_STALE_SENDING_MS: int(1_000).default(5 * 60_000),
   OUTBOX_SEND_TIMEOUT_MS: int(100).default(15_000),
+  OUTBOX_CLAIM_BATCH_SIZE: int(1, 1000).default(20),
   OUTBOX_DELIVER_BY_MS: int(1_000).default(24 * 60 * 60_000),
   OUTBOX_RECONCILE_GRACE_MS: int(0).default(30_000),
   OUTBOX_RETAIN_SENT_MS: int(60_000).default(7 * 24 * 60 * 60_000),
@@ -82,6 +83,8 @@ export interface OutboxConfig {
   readonly retryAfterCapMs: number;
   readonly staleSendingMs: number;
   readonly sendTimeoutMs: number;
+  /** Rows of one link a sendOutbound job claims, sends and marks together. */
+  readonly claimBatchSize: number;
   readonly deliverByMs: number;
   readonly reconcileGraceMs: number;
   readonly retention: {
@@ -193,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryAfterCapMs: e.OUTBOX_RETRY_AFTER_CAP_MS,
       staleSendingMs: e.OUTBOX_STALE_SENDING_MS,
       sendTimeoutMs: e.OUTBOX_SEND_TIMEOUT_MS,
+      claimBatchSize: e.OUTBOX_CLAIM_BATCH_SIZE,
       deliverByMs: e.OUTBOX_DELIVER_BY_MS,
       reconcileGraceMs: e.OUTBOX_RECONCILE_GRACE_MS,
       retention: {

@@ -58,8 +58,29 @@ export async function claimOutbox(
     tenantId,
     outboxId,
   ]);
-  const row = rows[0];
-  if (!row) return undefined;
+  return rows[0] && toClaimedRow(rows[0]);
+}
+
+/**
+ * The batch form, also one statement: the row itself as `claimOutbox` claims it and, only if
+ * that succeeded, up to `limit - 1` more due rows of the same link (oldest first), each under
+ * the same rules; the companions' own jobs are removed. The job's row comes first.
+ */
+export async function claimOutboxBatch(
+  db: Queryable,
+  tenantId: string,
+  outboxId: string,
+  limit: number,
+): Promise<ClaimedRow[]> {
+  const { rows } = await db.query<Row>("select * from public.outbox_claim_batch($1, $2, $3)", [
+    tenantId,
+    outboxId,
+    limit,
+  ]);
+  return rows.map(toClaimedRow);
+}
+
+function toClaimedRow(row: Row): ClaimedRow {
   return {
     id: row.id,
     tenantId: row.tenant_id,

@@ -3,8 +3,8 @@ import type { SecretBox } from "../crypto/secretBox.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { AdapterRegistry } from "../providers/adapterRegistry.ts";
 import { DeliveryError, toDeliveryError } from "../providers/deliveryError.ts";
-import { type ClaimedRow, claimOutbox } from "./claimOutbox.ts";
-import { type Claim, markDead, markRetry, markSent, pauseLinkForRow } from "./markOutbox.ts";
+import { type ClaimedRow, claimOutboxBatch } from "./claimOutbox.ts";
+import { type Claim, markDead, markRetry, markSentBatch, pauseLinkForRow } from "./markOutbox.ts";
 import type { Queryable } from "./outboxQueries.ts";
 import { decideAfterFailure, type RandomSource } from "./retryPolicy.ts";
 
@@ -16,27 +16,79 @@ export interface DeliveryDeps {
   readonly logger: Logger;
 }
 
-export type DeliveryOutcome =
-  | "nothing-to-claim"
-  | "sent"
-  | "retry"
-  | "dead"
-  | "link-paused"
-  | "claim-lost";
+export type DeliveryOutcome = "sent" | "retry" | "dead" | "link-paused" | "claim-lost";
+
+interface Sent {
+  readonly claim: Claim;
+  readonly providerMessageId: string;
+  readonly started: number;
+  readonly log: Logger;
+}
+
+/** What the rows of one batch share while it runs. */
+interface BatchState {
+  /** Set by the first link-level refusal: the batch's later rows are not sent. */
+  linkRefusal?: DeliveryError;
+  readonly sent: Sent[];
+}
 
 /**
- * One delivery: claim the row, send it through its provider's adapter, record the outcome.
- * Two statements on the database (claim, mark), the send in between holds no transaction.
- * `signal` is the worker's shutdown signal; the send timeout is added here.
+ * One sendOutbound job: claim the job's row and up to `claimBatchSize - 1` more due rows of
+ * its link (one statement), send each through its provider's adapter, then mark every
+ * success sent (one statement); failures are recorded row by row as they happen. Rows of one
+ * conversation are sent one after another, in claim order; conversations go in parallel.
+ * No transaction is held while sending. `signal` is the worker's shutdown signal.
+ * Returns one outcome per claimed row: empty when the job's row was not claimable.
  */
 export async function deliverOutbox(
   deps: DeliveryDeps,
   db: Queryable,
   job: { tenantId: string; outboxId: string },
   signal?: AbortSignal,
-): Promise<DeliveryOutcome> {
-  const row = await claimOutbox(db, job.tenantId, job.outboxId);
-  if (!row) return "nothing-to-claim";
+): Promise<DeliveryOutcome[]> {
+  const rows = await claimOutboxBatch(db, job.tenantId, job.outboxId, deps.config.claimBatchSize);
+  const state: BatchState = { sent: [] };
+  const outcomes = new Map<string, DeliveryOutcome>();
+  await Promise.all(
+    groupByConversation(rows).map(async (group) => {
+      for (const row of group) {
+        const outcome = await deliverRow(deps, db, row, state, signal);
+        if (outcome) outcomes.set(row.id, outcome);
+      }
+    }),
+  );
+  const applied = await markSentBatch(db, job.tenantId, state.sent);
+  for (const { claim, started, log } of state.sent) {
+    if (applied.has(claim.outboxId)) {
+      log.info({ durationMs: Math.round(performance.now() - started) }, "reply sent");
+      outcomes.set(claim.outboxId, "sent");
+    } else {
+      // Recovery took the row back while we were sending: it will be sent again (at-least-once).
+      log.warn("sent, but the claim was lost to recovery; the row may be delivered twice");
+      outcomes.set(claim.outboxId, "claim-lost");
+    }
+  }
+  return rows.map((row) => outcomes.get(row.id) ?? "claim-lost");
+}
+
+function groupByConversation(rows: readonly ClaimedRow[]): ClaimedRow[][] {
+  const groups = new Map<string, ClaimedRow[]>();
+  for (const row of rows) {
+    const group = groups.get(row.conversationId);
+    if (group) group.push(row);
+    else groups.set(row.conversationId, [row]);
+  }
+  return [...groups.values()];
+}
+
+/** Sends one claimed row; a success is queued on `state.sent` for the batch's mark (undefined). */
+async function deliverRow(
+  deps: DeliveryDeps,
+  db: Queryable,
+  row: ClaimedRow,
+  state: BatchState,
+  signal?: AbortSignal,
+): Promise<DeliveryOutcome | undefined> {
   const log = deps.logger.child({
     tenantId: row.tenantId,
     outboxId: row.id,
@@ -53,9 +105,18 @@ export async function deliverOutbox(
   const started = performance.now();
   const msUntilDeliverBy = row.createdAt.getTime() + deps.config.deliverByMs - row.dbNow.getTime();
   if (msUntilDeliverBy <= 0) {
-    await markDead(db, claim, "expired", undefined, "older than the deliver-by age; not sent");
+    const applied = await markDead(
+      db,
+      claim,
+      "expired",
+      undefined,
+      "older than the deliver-by age; not sent",
+    );
     log.warn("reply dead: older than the deliver-by age");
-    return "dead";
+    return applied ? "dead" : "claim-lost";
+  }
+  if (state.linkRefusal) {
+    return recordFailure(deps, db, row, claim, state.linkRefusal, msUntilDeliverBy, log);
   }
 
   let providerMessageId: string;
@@ -63,16 +124,12 @@ export async function deliverOutbox(
     providerMessageId = await send(deps, row, signal);
   } catch (thrown) {
     const error = toDeliveryError(thrown);
+    if (error.errorClass === "linkLevel") state.linkRefusal ??= error;
     const elapsed = performance.now() - started;
     return recordFailure(deps, db, row, claim, error, msUntilDeliverBy - elapsed, log);
   }
-  if (!(await markSent(db, claim, providerMessageId))) {
-    // Recovery took the row back while we were sending: it will be sent again (at-least-once).
-    log.warn("sent, but the claim was lost to recovery; the row may be delivered twice");
-    return "claim-lost";
-  }
-  log.info({ durationMs: Math.round(performance.now() - started) }, "reply sent");
-  return "sent";
+  state.sent.push({ claim, providerMessageId, started, log });
+  return undefined;
 }
 
 async function send(deps: DeliveryDeps, row: ClaimedRow, shutdown?: AbortSignal) {

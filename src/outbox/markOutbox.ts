@@ -36,6 +36,29 @@ export function markSent(db: Queryable, claim: Claim, providerMessageId: string)
   ]);
 }
 
+/**
+ * `markSent` for many claims of one tenant in one statement; returns the ids it applied to
+ * (a claim lost to recovery meanwhile is left out).
+ */
+export async function markSentBatch(
+  db: Queryable,
+  tenantId: string,
+  sent: readonly { claim: Claim; providerMessageId: string }[],
+): Promise<Set<string>> {
+  if (sent.length === 0) return new Set();
+  const { rows } = await db.query<{ applied: string[] }>(
+    "select public.outbox_mark_sent_batch($1, $2, $3, $4, $5) as applied",
+    [
+      tenantId,
+      sent.map((s) => s.claim.outboxId),
+      sent.map((s) => s.claim.claimToken),
+      sent.map((s) => s.providerMessageId),
+      sent.map((s) => s.claim.startedAt),
+    ],
+  );
+  return new Set(rows[0]?.applied ?? []);
+}
+
 /** sending → pending in delayMs (database time), with a job scheduled for then. */
 export function markRetry(
   db: Queryable,

@@ -13,6 +13,7 @@ describe("configuration", () => {
       retryAfterCapMs: 3_600_000,
       staleSendingMs: 300_000,
       sendTimeoutMs: 15_000,
+      claimBatchSize: 20,
       deliverByMs: 86_400_000,
       reconcileGraceMs: 30_000,
       retention: {
@@ -53,6 +54,7 @@ describe("configuration", () => {
       OUTBOX_RETAIN_DEAD_MS: "7200000",
       OUTBOX_RETAIN_BATCH_SIZE: "50",
       OUTBOX_RETAIN_MAX_BATCHES: "3",
+      OUTBOX_CLAIM_BATCH_SIZE: "5",
       WORKER_CONCURRENCY: "4",
       WORKER_POLL_INTERVAL_MS: "500",
       WORKER_POOL_SIZE: "7",
@@ -74,6 +76,7 @@ describe("configuration", () => {
       retryAfterCapMs: 1000,
       staleSendingMs: 20000,
       sendTimeoutMs: 5000,
+      claimBatchSize: 5,
       deliverByMs: 60000,
       reconcileGraceMs: 0,
       retention: {
