@@ -1,5 +1,6 @@
-// `node bench/compareWorkerSettings.ts [--jobs N] [--rounds R]`: the engine ceiling and the
-// delivery rate (bench items 1 and 2) under several graphile-worker settings, interleaved in
+// `node bench/compareWorkerSettings.ts [--jobs N] [--rounds R] [--compare worker|batch]`: the
+// engine ceiling and the delivery rate (bench items 1 and 2) under several graphile-worker
+// settings (`worker`) or claim batch sizes (`batch`, shipped worker settings), interleaved in
 // one run so the noise of a shared machine hits every variant alike. Prints a Markdown table.
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -11,7 +12,7 @@ import { measureWorkerRun } from "./measureWorker.ts";
 import { startReplyReceiver } from "./replyReceiver.ts";
 import { median } from "./stats.ts";
 
-const variants: Record<string, Record<string, string>> = {
+const workerVariants: Record<string, Record<string, string>> = {
   "defaults (no local queue, no batching)": {},
   "local queue 50": { WORKER_LOCAL_QUEUE_SIZE: "50" },
   "complete batch 1 ms": { WORKER_COMPLETE_JOB_BATCH_DELAY_MS: "1" },
@@ -26,13 +27,25 @@ const variants: Record<string, Record<string, string>> = {
   },
 };
 
+const batchVariants: Record<string, Record<string, string>> = {
+  "claim batch 1 (a row per job)": { OUTBOX_CLAIM_BATCH_SIZE: "1" },
+  "claim batch 5": { OUTBOX_CLAIM_BATCH_SIZE: "5" },
+  "claim batch 20 (default)": { OUTBOX_CLAIM_BATCH_SIZE: "20" },
+  "claim batch 50": { OUTBOX_CLAIM_BATCH_SIZE: "50" },
+};
+
 async function main() {
   const { values } = parseArgs({
     options: {
       jobs: { type: "string", default: "5000" },
       rounds: { type: "string", default: "2" },
+      compare: { type: "string", default: "worker" },
     },
   });
+  if (values.compare !== "worker" && values.compare !== "batch") {
+    throw new Error(`--compare must be worker or batch, got ${values.compare}`);
+  }
+  const variants = values.compare === "batch" ? batchVariants : workerVariants;
   const jobs = Number(values.jobs);
   const rounds = Number(values.rounds);
   const secretsKey = randomBytes(32).toString("base64");
@@ -70,7 +83,7 @@ async function main() {
   }
   console.log(`\n${jobs} jobs, ${rounds} rounds interleaved, medians\n`);
   console.log(
-    "| worker settings | ceiling jobs/s | delivery replies/s | R1 | round trips/job (noop / valinor) |",
+    `| ${values.compare === "batch" ? "claim batch" : "worker settings"} | ceiling jobs/s | delivery replies/s | R1 | round trips/job (noop / valinor) |`,
   );
   console.log("|---|---|---|---|---|");
   for (const [name, entry] of results) {

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname } from "node:path";
 import pg from "pg";
+import { loadConfig } from "../src/config/config.ts";
 import { makeSecretBox } from "../src/crypto/secretBox.ts";
 import { openBenchDatabase } from "./benchDatabase.ts";
 import { createBenchTenants, enqueueBenchReplies } from "./benchFixtures.ts";
@@ -12,6 +13,7 @@ import { parseBenchOptions } from "./benchOptions.ts";
 import { measureCommitCeiling } from "./measureCommit.ts";
 import { measureGrowth } from "./measureGrowth.ts";
 import { measureHttpFloor, measureIngest, measureLatency, startBenchApp } from "./measureIngest.ts";
+import { measureSendFloor } from "./measureSend.ts";
 import { measureWorkerRun, startWorker } from "./measureWorker.ts";
 import { startReplyReceiver } from "./replyReceiver.ts";
 import { type BenchResults, formatTable } from "./report.ts";
@@ -64,6 +66,13 @@ async function main() {
     }
     await db.resetWork();
     log(`   ${delivery.perSecond} replies/s`);
+    // As many sends in flight as the worker can have: each slot sends a batch's conversations at once.
+    const { worker: workerConfig, outbox: outboxConfig } = loadConfig(env);
+    const sendConcurrency = workerConfig.concurrency * outboxConfig.claimBatchSize;
+    const sendFloor = await measureSendFloor(receiver, options.replies, sendConcurrency);
+    log(
+      `   the webhook adapter alone, ${sendConcurrency} in flight: ${sendFloor.perSecond} sends/s`,
+    );
 
     log(`3. commit ceiling: single-row inserts at concurrency ${options.concurrency}`);
     const commit = await measureCommitCeiling(db, options.concurrency, options.ingestSeconds);
@@ -156,6 +165,7 @@ async function main() {
       ceiling,
       delivery,
       r1: round(delivery.perSecond / ceiling.perSecond, 3),
+      sendFloor,
       commit,
       ingest,
       httpFloor,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from "node:crypto";
 
 /**
  * AES-256-GCM for link secrets at rest. Stored as `v1.<iv>.<tag>.<ciphertext>` (base64url),
@@ -10,8 +10,10 @@ export interface SecretBox {
 }
 
 export function makeSecretBox(keyBase64: string): SecretBox {
-  const key = Buffer.from(keyBase64, "base64");
-  if (key.length !== 32) throw new Error("the secrets key must be 32 bytes, base64");
+  const raw = Buffer.from(keyBase64, "base64");
+  if (raw.length !== 32) throw new Error("the secrets key must be 32 bytes, base64");
+  // A KeyObject once, rather than a raw Buffer that every cipher call converts again.
+  const key = createSecretKey(raw);
   return {
     seal(plaintext) {
       const iv = randomBytes(12);

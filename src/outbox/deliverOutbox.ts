@@ -22,7 +22,7 @@ interface Sent {
   readonly claim: Claim;
   readonly providerMessageId: string;
   readonly started: number;
-  readonly log: Logger;
+  readonly log: () => Logger;
 }
 
 /** What the rows of one batch share while it runs. */
@@ -30,6 +30,8 @@ interface BatchState {
   /** Set by the first link-level refusal: the batch's later rows are not sent. */
   linkRefusal?: DeliveryError;
   readonly sent: Sent[];
+  /** Opened link credentials by sealed value: a batch's rows share one link. */
+  readonly credentials: Map<string, string>;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function deliverOutbox(
   signal?: AbortSignal,
 ): Promise<DeliveryOutcome[]> {
   const rows = await claimOutboxBatch(db, job.tenantId, job.outboxId, deps.config.claimBatchSize);
-  const state: BatchState = { sent: [] };
+  const state: BatchState = { sent: [], credentials: new Map() };
   const outcomes = new Map<string, DeliveryOutcome>();
   await Promise.all(
     groupByConversation(rows).map(async (group) => {
@@ -60,11 +62,11 @@ export async function deliverOutbox(
   const applied = await markSentBatch(db, job.tenantId, state.sent);
   for (const { claim, started, log } of state.sent) {
     if (applied.has(claim.outboxId)) {
-      log.info({ durationMs: Math.round(performance.now() - started) }, "reply sent");
+      log().info({ durationMs: Math.round(performance.now() - started) }, "reply sent");
       outcomes.set(claim.outboxId, "sent");
     } else {
       // Recovery took the row back while we were sending: it will be sent again (at-least-once).
-      log.warn("sent, but the claim was lost to recovery; the row may be delivered twice");
+      log().warn("sent, but the claim was lost to recovery; the row may be delivered twice");
       outcomes.set(claim.outboxId, "claim-lost");
     }
   }
@@ -89,13 +91,16 @@ async function deliverRow(
   state: BatchState,
   signal?: AbortSignal,
 ): Promise<DeliveryOutcome | undefined> {
-  const log = deps.logger.child({
-    tenantId: row.tenantId,
-    outboxId: row.id,
-    linkId: row.channelLinkId,
-    provider: row.provider,
-    attempt: row.attemptCount,
-  });
+  // Bound on first use: a pino child per row costs more than most rows ever log.
+  let child: Logger | undefined;
+  const log = () =>
+    (child ??= deps.logger.child({
+      tenantId: row.tenantId,
+      outboxId: row.id,
+      linkId: row.channelLinkId,
+      provider: row.provider,
+      attempt: row.attemptCount,
+    }));
   const claim: Claim = {
     tenantId: row.tenantId,
     outboxId: row.id,
@@ -112,7 +117,7 @@ async function deliverRow(
       undefined,
       "older than the deliver-by age; not sent",
     );
-    log.warn("reply dead: older than the deliver-by age");
+    log().warn("reply dead: older than the deliver-by age");
     return applied ? "dead" : "claim-lost";
   }
   if (state.linkRefusal) {
@@ -121,7 +126,7 @@ async function deliverRow(
 
   let providerMessageId: string;
   try {
-    providerMessageId = await send(deps, row, signal);
+    providerMessageId = await send(deps, row, state.credentials, signal);
   } catch (thrown) {
     const error = toDeliveryError(thrown);
     if (error.errorClass === "linkLevel") state.linkRefusal ??= error;
@@ -132,11 +137,17 @@ async function deliverRow(
   return undefined;
 }
 
-async function send(deps: DeliveryDeps, row: ClaimedRow, shutdown?: AbortSignal) {
+async function send(
+  deps: DeliveryDeps,
+  row: ClaimedRow,
+  opened: Map<string, string>,
+  shutdown?: AbortSignal,
+) {
   let credentials: string | null = null;
   if (row.sealedCredentials) {
     try {
-      credentials = deps.secretBox.open(row.sealedCredentials);
+      credentials = opened.get(row.sealedCredentials) ?? deps.secretBox.open(row.sealedCredentials);
+      opened.set(row.sealedCredentials, credentials);
     } catch {
       throw new DeliveryError(
         "linkLevel",
@@ -176,7 +187,7 @@ async function recordFailure(
   claim: Claim,
   error: DeliveryError,
   msUntilDeliverBy: number,
-  log: Logger,
+  log: () => Logger,
 ): Promise<DeliveryOutcome> {
   const decision = decideAfterFailure(
     error,
@@ -196,18 +207,18 @@ async function recordFailure(
   if (decision.kind === "pauseLink") {
     applied = await pauseLinkForRow(db, claim, error);
     outcome = "link-paused";
-    log.warn(failure, "link paused: the provider refused its credentials");
+    log().warn(failure, "link paused: the provider refused its credentials");
   } else if (decision.kind === "dead") {
     applied = await markDead(db, claim, decision.reason, error);
     outcome = "dead";
-    log.warn({ ...failure, reason: decision.reason }, "reply dead");
+    log().warn({ ...failure, reason: decision.reason }, "reply dead");
   } else {
     applied = await markRetry(db, claim, decision, error);
     outcome = "retry";
-    log.info({ ...failure, delayMs: decision.delayMs }, "send failed; retry scheduled");
+    log().info({ ...failure, delayMs: decision.delayMs }, "send failed; retry scheduled");
   }
   if (!applied) {
-    log.warn(failure, "send failed, and the claim was lost to recovery meanwhile");
+    log().warn(failure, "send failed, and the claim was lost to recovery meanwhile");
     return "claim-lost";
   }
   return outcome;

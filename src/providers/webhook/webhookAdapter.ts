@@ -1,4 +1,5 @@
 import { DeliveryError } from "../deliveryError.ts";
+import { postText } from "../httpSend.ts";
 import type { OutboundMessage, ProviderAdapter, SendOptions } from "../providerAdapter.ts";
 import { parseRetryAfter } from "../retryAfter.ts";
 import { signStandardWebhook } from "./standardWebhookSignature.ts";
@@ -26,33 +27,28 @@ export function makeWebhookAdapter(): ProviderAdapter {
         text: message.content,
       });
       const timestamp = Math.floor(Date.now() / 1000);
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: "POST",
-          signal,
-          headers: {
-            "content-type": "application/json",
-            "webhook-id": message.outboxId,
-            "webhook-timestamp": String(timestamp),
-            "webhook-signature": signStandardWebhook(
-              message.link.credentials,
-              message.outboxId,
-              timestamp,
-              body,
-            ),
-          },
-          body,
-        });
-      } catch (error) {
-        // The request may have reached the receiver: a retry can duplicate, webhook-id lets it dedupe.
-        const reason = signal.aborted ? "send timed out or was aborted" : "network error";
-        throw new DeliveryError("transient", `${reason}: ${(error as Error).message}`, {
-          ambiguous: true,
-        });
+      // A network failure may still have reached the receiver: webhook-id lets it deduplicate.
+      const response = await postText({
+        url: receiverUrl(url),
+        label: "webhook",
+        signal,
+        headers: {
+          "content-type": "application/json",
+          "webhook-id": message.outboxId,
+          "webhook-timestamp": String(timestamp),
+          "webhook-signature": signStandardWebhook(
+            message.link.credentials,
+            message.outboxId,
+            timestamp,
+            body,
+          ),
+        },
+        body,
+      });
+      const text = response.text;
+      if (response.status >= 200 && response.status < 300) {
+        return { providerMessageId: receiverMessageId(text) ?? message.outboxId };
       }
-      const text = await response.text().catch(() => "");
-      if (response.ok) return { providerMessageId: receiverMessageId(text) ?? message.outboxId };
       throw classifyWebhookResponse(response.status, response.headers.get("retry-after"), text);
     },
   };
@@ -70,7 +66,18 @@ function receiverMessageId(text: string): string | undefined {
   return undefined;
 }
 
-/** Receiver answers: 429 rate limited; 408 and 5xx transient; 401/403/410 the link; other 4xx permanent. */
+function receiverUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new DeliveryError("linkLevel", "the webhook link's receiver url does not parse");
+  }
+}
+
+/**
+ * Receiver answers: 429 rate limited; 408 and 5xx transient; 401/403/410 the link; other 4xx
+ * and redirects (not followed) permanent.
+ */
 export function classifyWebhookResponse(
   status: number,
   retryAfter: string | null,
