@@ -27,8 +27,6 @@ interface Sent {
 
 /** What the rows of one batch share while it runs. */
 interface BatchState {
-  /** Set by the first link-level refusal: the batch's later rows are not sent. */
-  linkRefusal?: DeliveryError;
   readonly sent: Sent[];
   /** Opened link credentials by sealed value: a batch's rows share one link. */
   readonly credentials: Map<string, string>;
@@ -36,10 +34,11 @@ interface BatchState {
 
 /**
  * One sendOutbound job: claim the job's row and up to `claimBatchSize - 1` more due rows of
- * its link (one statement), send each through its provider's adapter, then mark every
- * success sent (one statement); failures are recorded row by row as they happen. Rows of one
- * conversation are sent one after another, in claim order; conversations go in parallel.
- * No transaction is held while sending. `signal` is the worker's shutdown signal.
+ * its link (one statement), send them all at once through the provider's adapter, then mark
+ * every success sent (one statement); failures are recorded row by row as they happen. The
+ * sends run in parallel so that a batch, like a single row, lasts at most one send timeout
+ * (OUTBOX_STALE_SENDING_MS is checked against it). No transaction is held while sending.
+ * `signal` is the worker's shutdown signal.
  * Returns one outcome per claimed row: empty when the job's row was not claimable.
  */
 export async function deliverOutbox(
@@ -52,11 +51,9 @@ export async function deliverOutbox(
   const state: BatchState = { sent: [], credentials: new Map() };
   const outcomes = new Map<string, DeliveryOutcome>();
   await Promise.all(
-    groupByConversation(rows).map(async (group) => {
-      for (const row of group) {
-        const outcome = await deliverRow(deps, db, row, state, signal);
-        if (outcome) outcomes.set(row.id, outcome);
-      }
+    rows.map(async (row) => {
+      const outcome = await deliverRow(deps, db, row, state, signal);
+      if (outcome) outcomes.set(row.id, outcome);
     }),
   );
   const applied = await markSentBatch(db, job.tenantId, state.sent);
@@ -71,16 +68,6 @@ export async function deliverOutbox(
     }
   }
   return rows.map((row) => outcomes.get(row.id) ?? "claim-lost");
-}
-
-function groupByConversation(rows: readonly ClaimedRow[]): ClaimedRow[][] {
-  const groups = new Map<string, ClaimedRow[]>();
-  for (const row of rows) {
-    const group = groups.get(row.conversationId);
-    if (group) group.push(row);
-    else groups.set(row.conversationId, [row]);
-  }
-  return [...groups.values()];
 }
 
 /** Sends one claimed row; a success is queued on `state.sent` for the batch's mark (undefined). */
@@ -120,16 +107,12 @@ async function deliverRow(
     log().warn("reply dead: older than the deliver-by age");
     return applied ? "dead" : "claim-lost";
   }
-  if (state.linkRefusal) {
-    return recordFailure(deps, db, row, claim, state.linkRefusal, msUntilDeliverBy, log);
-  }
 
   let providerMessageId: string;
   try {
     providerMessageId = await send(deps, row, state.credentials, signal);
   } catch (thrown) {
     const error = toDeliveryError(thrown);
-    if (error.errorClass === "linkLevel") state.linkRefusal ??= error;
     const elapsed = performance.now() - started;
     return recordFailure(deps, db, row, claim, error, msUntilDeliverBy - elapsed, log);
   }

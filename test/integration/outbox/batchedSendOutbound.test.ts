@@ -76,11 +76,11 @@ describe("sendOutbound with batches", () => {
     });
   });
 
-  it("stops sending a conversation's batch at the first link-level refusal and refunds every row", async () => {
+  it("pauses the link on a refusal and gives every row of the batch its attempt back", async () => {
     const t = await freshTenant();
     const ids = await enqueueMany(t, 5);
     receiver.script(() => ({ status: 401, body: "revoked" }));
-    // One slot, so one batch takes all five rows (two slots may each start a batch).
+    // One slot, so one batch takes all five rows.
     runners.push(await startTestWorker(config(1)));
 
     await waitFor(async () => {
@@ -94,8 +94,8 @@ describe("sendOutbound with batches", () => {
       t.linkId,
     ]);
     expect(rows[0]).toMatchObject({ status: "paused" });
-    // One request: the link refused it, and the batch's other rows were not sent to a refusing link.
-    expect(receiver.requests).toHaveLength(1);
+    // The batch's sends go out together; nothing is sent again while the link is paused.
+    expect(receiver.requests).toHaveLength(5);
     for (const id of ids) {
       expect((await attemptsOf(db, id)).map((a) => a.error_class)).toEqual(["linkLevel"]);
     }
