@@ -80,9 +80,27 @@ export interface IngestResult {
   readonly httpP99Ms: number;
   /** Accepted webhooks whose message is `executed` with one reply row in the outbox. */
   readonly recordedAndEnqueued: number;
+  /** The same load against the same app with no database work: Express's share of the gap. */
+  readonly expressBound: ExpressBound;
 }
 
-/** Closed loop: C concurrent senders for `seconds`, every answer awaited before the next send. */
+export interface ExpressBound {
+  readonly perSecond: number;
+  readonly httpP50Ms: number;
+  readonly httpP99Ms: number;
+}
+
+/**
+ * A link id that is not a uuid: the request passes Express, the request id, pino-http, the
+ * metrics middleware, the content-type check and the raw-body read of the webhook route, and
+ * the handler answers 404 before verifying a signature or touching the database.
+ */
+const noDatabaseLinkId = "bench-no-database";
+
+/**
+ * Closed loop: C concurrent senders for `seconds`, every answer awaited before the next send;
+ * then the same load on the app's no-database path (`expressBound`).
+ */
 export async function measureIngest(
   db: BenchDatabase,
   app: BenchApp,
@@ -103,6 +121,22 @@ export async function measureIngest(
        join channel_outbox o on o.channel_message_id = m.id
        where m.status = 'executed' and m.text like 'ingest %'`,
     );
+    const bound = await runLoad(
+      load,
+      {
+        baseUrl: app.url,
+        links: links.map(({ secret }) => ({ linkId: noDatabaseLinkId, secret })),
+        mode: "closed",
+        concurrency,
+        rate: 0,
+        prefix: "express ",
+      },
+      seconds,
+    );
+    const answered = bound.statuses["404"] ?? 0;
+    if (answered !== bound.sent) {
+      throw new Error(`express bound: expected only 404s, got ${JSON.stringify(bound.statuses)}`);
+    }
     return {
       perSecond: Math.round(result.ok / result.seconds),
       accepted: result.ok,
@@ -110,6 +144,11 @@ export async function measureIngest(
       httpP50Ms: round(result.httpP50Ms, 2),
       httpP99Ms: round(result.httpP99Ms, 2),
       recordedAndEnqueued: rows[0]!.n,
+      expressBound: {
+        perSecond: Math.round(answered / bound.seconds),
+        httpP50Ms: round(bound.httpP50Ms, 2),
+        httpP99Ms: round(bound.httpP99Ms, 2),
+      },
     };
   } finally {
     await stopChild(load.child);

@@ -1,6 +1,7 @@
 import type { CommitCeiling } from "./measureCommit.ts";
 import type { GrowthResult } from "./measureGrowth.ts";
 import type { IngestResult, LatencyResult } from "./measureIngest.ts";
+import type { SendFloor } from "./measureSend.ts";
 import type { WorkerRun } from "./measureWorker.ts";
 
 export interface BenchResults {
@@ -20,6 +21,8 @@ export interface BenchResults {
   readonly ceiling: WorkerRun;
   readonly delivery: WorkerRun;
   readonly r1: number;
+  /** The webhook adapter alone, no database: the delivery path's bound. */
+  readonly sendFloor: SendFloor;
   readonly commit: CommitCeiling;
   readonly ingest: IngestResult;
   readonly r2: number;
@@ -55,6 +58,11 @@ export function formatTable(r: BenchResults): string {
     ],
     ["R1 = delivery ÷ ceiling", `${r.r1}`, `goal ≥ 0.5: ${goal(r.r1 >= 0.5)}`],
     [
+      "2. send bound: webhook adapter alone",
+      `${r.sendFloor.perSecond} sends/s`,
+      `${r.sendFloor.concurrency} in flight, no database: delivery is ${round2(r.delivery.perSecond / r.sendFloor.perSecond)} of it`,
+    ],
+    [
       "3. commit ceiling (node, pg driver)",
       `${r.commit.nodePerSecond} tx/s`,
       `C=${r.commit.concurrency}, ${r.commit.seconds} s`,
@@ -74,6 +82,11 @@ export function formatTable(r: BenchResults): string {
       "4. HTTP bound: trivial node:http server",
       `${r.httpFloor.perSecond} requests/s`,
       `same load generator and C, no database: ingest is ${round2(r.ingest.perSecond / r.httpFloor.perSecond)} of it`,
+    ],
+    [
+      "4. Express bound: Valinor's app, no database work",
+      `${r.ingest.expressBound.perSecond} requests/s`,
+      `same load, route and middleware, answered 404 before signature and database (HTTP p50 ${r.ingest.expressBound.httpP50Ms} ms): ${round2(r.ingest.expressBound.perSecond / r.httpFloor.perSecond)} of node:http; ingest is ${round2(r.ingest.perSecond / r.ingest.expressBound.perSecond)} of it`,
     ],
     [
       `5. latency ${r.latency.rate}/s, 200 answer → reply received, p50`,

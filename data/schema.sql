@@ -67,6 +67,123 @@ COMMENT ON FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timestam
 
 
 --
+-- Name: inbound_claim_message(uuid, uuid, text, text, text, text, text, integer); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.inbound_claim_message(p_tenant_id uuid, p_link_id uuid, p_external_message_id text, p_conversation_id text, p_sender_id text, p_thread_ref text, p_text text, p_lease_ms integer) RETURNS TABLE(kind text, message_id uuid, message_status text, lease_until timestamp with time zone)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_id uuid;
+  v_until timestamptz;
+  v_status text;
+begin
+  perform public.outbox_enter_tenant(p_tenant_id);
+  insert into public.channel_messages as m
+    (tenant_id, channel_link_id, external_message_id, conversation_id, sender_id, thread_ref,
+     text, status, processing_until)
+  values (p_tenant_id, p_link_id, p_external_message_id, p_conversation_id, p_sender_id,
+    p_thread_ref, p_text, 'received',
+    date_trunc('milliseconds', now() + p_lease_ms * interval '1 millisecond'))
+  on conflict (channel_link_id, external_message_id) do update
+    set status = 'received', reason = null, decided_at = null,
+      processing_until = excluded.processing_until
+    where m.status in ('execution_failed', 'dispatch_failed')
+      or (m.status = 'received' and (m.processing_until is null or m.processing_until < now()))
+  returning m.id, m.processing_until into v_id, v_until;
+  if found then
+    return query select 'claimed'::text, v_id, 'received'::text, v_until;
+    return;
+  end if;
+  -- A new snapshot (READ COMMITTED): sees the row a concurrent duplicate just committed.
+  select m.id, m.status into v_id, v_status from public.channel_messages m
+  where m.channel_link_id = p_link_id and m.external_message_id = p_external_message_id;
+  if not found then
+    raise exception 'message neither claimed nor found' using errcode = 'P0002';
+  end if;
+  return query select
+    case when v_status in ('executed', 'denied', 'ignored') then 'decided' else 'in_progress' end,
+    v_id, v_status, null::timestamptz;
+end;
+$$;
+
+
+ALTER FUNCTION public.inbound_claim_message(p_tenant_id uuid, p_link_id uuid, p_external_message_id text, p_conversation_id text, p_sender_id text, p_thread_ref text, p_text text, p_lease_ms integer) OWNER TO valinor_owner;
+
+--
+-- Name: FUNCTION inbound_claim_message(p_tenant_id uuid, p_link_id uuid, p_external_message_id text, p_conversation_id text, p_sender_id text, p_thread_ref text, p_text text, p_lease_ms integer); Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON FUNCTION public.inbound_claim_message(p_tenant_id uuid, p_link_id uuid, p_external_message_id text, p_conversation_id text, p_sender_id text, p_thread_ref text, p_text text, p_lease_ms integer) IS 'Inbound tx1: records a message once and takes its processing lease (claimed | decided | in_progress).';
+
+
+--
+-- Name: inbound_record_decision(uuid, uuid, timestamp with time zone, text, text); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.inbound_record_decision(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_status text, p_reason text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if p_status not in ('executed', 'denied', 'ignored', 'execution_failed', 'dispatch_failed') then
+    raise exception 'not a decision: %', p_status using errcode = '22023';
+  end if;
+  perform public.outbox_enter_tenant(p_tenant_id);
+  update public.channel_messages m
+  set status = p_status, reason = left(p_reason, 2000), decided_at = now(), processing_until = null
+  where m.id = p_message_id and m.status = 'received' and m.processing_until = p_lease_until;
+  return found;
+end;
+$$;
+
+
+ALTER FUNCTION public.inbound_record_decision(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_status text, p_reason text) OWNER TO valinor_owner;
+
+--
+-- Name: FUNCTION inbound_record_decision(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_status text, p_reason text); Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON FUNCTION public.inbound_record_decision(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_status text, p_reason text) IS 'Inbound tx2: records a decision if the caller still holds the message''s lease.';
+
+
+--
+-- Name: inbound_record_executed(uuid, uuid, timestamp with time zone, text[], integer); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.inbound_record_executed(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_parts text[], p_max_attempts integer, OUT recorded boolean, OUT outbox_ids uuid[]) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_message record;
+begin
+  recorded := public.inbound_record_decision(p_tenant_id, p_message_id, p_lease_until,
+    'executed', null);
+  if not recorded or coalesce(cardinality(p_parts), 0) = 0 then
+    return;
+  end if;
+  select m.channel_link_id, l.provider, m.conversation_id, m.thread_ref into strict v_message
+  from public.channel_messages m
+  join public.channel_links l on l.id = m.channel_link_id
+  where m.id = p_message_id;
+  outbox_ids := public.outbox_enqueue_reply(p_tenant_id, p_message_id, v_message.channel_link_id,
+    v_message.provider, v_message.conversation_id, v_message.thread_ref, p_parts, p_max_attempts);
+end;
+$$;
+
+
+ALTER FUNCTION public.inbound_record_executed(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_parts text[], p_max_attempts integer, OUT recorded boolean, OUT outbox_ids uuid[]) OWNER TO valinor_owner;
+
+--
+-- Name: FUNCTION inbound_record_executed(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_parts text[], p_max_attempts integer, OUT recorded boolean, OUT outbox_ids uuid[]); Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON FUNCTION public.inbound_record_executed(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_parts text[], p_max_attempts integer, OUT recorded boolean, OUT outbox_ids uuid[]) IS 'Inbound tx2: records executed and enqueues the reply''s parts and first job, or nothing.';
+
+
+--
 -- Name: migration_status(); Type: FUNCTION; Schema: public; Owner: valinor_owner
 --
 
@@ -205,6 +322,46 @@ ALTER FUNCTION public.outbox_depth() OWNER TO valinor_lookup;
 --
 
 COMMENT ON FUNCTION public.outbox_depth() IS 'Metrics: active outbox rows by status (all tenants) and the oldest due pending age in seconds.';
+
+
+--
+-- Name: outbox_enqueue_reply(uuid, uuid, uuid, text, text, text, text[], integer); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.outbox_enqueue_reply(p_tenant_id uuid, p_channel_message_id uuid, p_channel_link_id uuid, p_provider text, p_conversation_id text, p_thread_ref text, p_parts text[], p_max_attempts integer) RETURNS uuid[]
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_ids uuid[];
+begin
+  if coalesce(cardinality(p_parts), 0) = 0 then
+    raise exception 'a reply needs at least one part' using errcode = '22023';
+  end if;
+  perform public.outbox_enter_tenant(p_tenant_id);
+  with inserted as (
+    insert into public.channel_outbox
+      (tenant_id, channel_message_id, part_index, channel_link_id, provider, conversation_id,
+       thread_ref, content, max_attempts)
+    select p_tenant_id, p_channel_message_id, part.ordinality - 1, p_channel_link_id, p_provider,
+      p_conversation_id, p_thread_ref, part.content, p_max_attempts
+    from unnest(p_parts) with ordinality as part (content, ordinality)
+    returning id, part_index
+  )
+  select array_agg(i.id order by i.part_index) into v_ids from inserted i;
+  perform public.enqueue_send_outbound(v_ids[1]);
+  return v_ids;
+end;
+$$;
+
+
+ALTER FUNCTION public.outbox_enqueue_reply(p_tenant_id uuid, p_channel_message_id uuid, p_channel_link_id uuid, p_provider text, p_conversation_id text, p_thread_ref text, p_parts text[], p_max_attempts integer) OWNER TO valinor_owner;
+
+--
+-- Name: FUNCTION outbox_enqueue_reply(p_tenant_id uuid, p_channel_message_id uuid, p_channel_link_id uuid, p_provider text, p_conversation_id text, p_thread_ref text, p_parts text[], p_max_attempts integer); Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON FUNCTION public.outbox_enqueue_reply(p_tenant_id uuid, p_channel_message_id uuid, p_channel_link_id uuid, p_provider text, p_conversation_id text, p_thread_ref text, p_parts text[], p_max_attempts integer) IS 'Inserts a reply''s outbox rows (one per part) and the first part''s sendOutbound job; ids in part order.';
 
 
 --
@@ -1057,6 +1214,30 @@ GRANT ALL ON FUNCTION public.enqueue_send_outbound(outbox_id uuid, run_at timest
 
 
 --
+-- Name: FUNCTION inbound_claim_message(p_tenant_id uuid, p_link_id uuid, p_external_message_id text, p_conversation_id text, p_sender_id text, p_thread_ref text, p_text text, p_lease_ms integer); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.inbound_claim_message(p_tenant_id uuid, p_link_id uuid, p_external_message_id text, p_conversation_id text, p_sender_id text, p_thread_ref text, p_text text, p_lease_ms integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.inbound_claim_message(p_tenant_id uuid, p_link_id uuid, p_external_message_id text, p_conversation_id text, p_sender_id text, p_thread_ref text, p_text text, p_lease_ms integer) TO valinor_app;
+
+
+--
+-- Name: FUNCTION inbound_record_decision(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_status text, p_reason text); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.inbound_record_decision(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_status text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.inbound_record_decision(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_status text, p_reason text) TO valinor_app;
+
+
+--
+-- Name: FUNCTION inbound_record_executed(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_parts text[], p_max_attempts integer, OUT recorded boolean, OUT outbox_ids uuid[]); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.inbound_record_executed(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_parts text[], p_max_attempts integer, OUT recorded boolean, OUT outbox_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.inbound_record_executed(p_tenant_id uuid, p_message_id uuid, p_lease_until timestamp with time zone, p_parts text[], p_max_attempts integer, OUT recorded boolean, OUT outbox_ids uuid[]) TO valinor_app;
+
+
+--
 -- Name: FUNCTION migration_status(); Type: ACL; Schema: public; Owner: valinor_owner
 --
 
@@ -1087,10 +1268,19 @@ GRANT ALL ON FUNCTION public.outbox_depth() TO valinor_app;
 
 
 --
+-- Name: FUNCTION outbox_enqueue_reply(p_tenant_id uuid, p_channel_message_id uuid, p_channel_link_id uuid, p_provider text, p_conversation_id text, p_thread_ref text, p_parts text[], p_max_attempts integer); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.outbox_enqueue_reply(p_tenant_id uuid, p_channel_message_id uuid, p_channel_link_id uuid, p_provider text, p_conversation_id text, p_thread_ref text, p_parts text[], p_max_attempts integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.outbox_enqueue_reply(p_tenant_id uuid, p_channel_message_id uuid, p_channel_link_id uuid, p_provider text, p_conversation_id text, p_thread_ref text, p_parts text[], p_max_attempts integer) TO valinor_app;
+
+
+--
 -- Name: FUNCTION outbox_enter_tenant(p_tenant_id uuid); Type: ACL; Schema: public; Owner: valinor_owner
 --
 
 REVOKE ALL ON FUNCTION public.outbox_enter_tenant(p_tenant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.outbox_enter_tenant(p_tenant_id uuid) TO valinor_app;
 
 
 --

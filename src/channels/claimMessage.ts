@@ -1,4 +1,4 @@
-import type { ClientBase } from "pg";
+import type { Queryable } from "../outbox/outboxQueries.ts";
 import type { NormalizedMessage } from "../providers/inboundProvider.ts";
 
 export type ClaimResult =
@@ -9,15 +9,20 @@ export type ClaimResult =
   /** Another delivery holds a live lease (or just finished with a failure it answered itself). */
   | { readonly kind: "inProgress"; readonly messageId: string };
 
+interface Row extends Record<string, unknown> {
+  kind: "claimed" | "decided" | "in_progress";
+  message_id: string;
+  message_status: string;
+  lease_until: Date | null;
+}
+
 /**
  * Records the message once (unique per link and external id) and takes its processing lease
- * with one compare-and-set: a new message, a failed one (execution_failed, dispatch_failed)
- * or a `received` one whose lease has run out is claimed; anything else is not. Concurrent
- * duplicates serialise on the unique index, so exactly one of them claims.
- * Runs on the caller's tenant transaction.
+ * with one compare-and-set (`public.inbound_claim_message`, which says what is claimable).
+ * One statement that scopes itself to the tenant: on a pool it is its own transaction.
  */
 export async function claimMessage(
-  client: ClientBase,
+  db: Queryable,
   input: {
     tenantId: string;
     linkId: string;
@@ -26,18 +31,8 @@ export async function claimMessage(
   },
 ): Promise<ClaimResult> {
   const { message } = input;
-  const claimed = await client.query<{ id: string; processing_until: Date }>(
-    `insert into public.channel_messages as m
-       (tenant_id, channel_link_id, external_message_id, conversation_id, sender_id, thread_ref,
-        text, status, processing_until)
-     values ($1, $2, $3, $4, $5, $6, $7, 'received',
-             date_trunc('milliseconds', now() + $8 * interval '1 millisecond'))
-     on conflict (channel_link_id, external_message_id) do update
-       set status = 'received', reason = null, decided_at = null,
-           processing_until = excluded.processing_until
-       where m.status in ('execution_failed', 'dispatch_failed')
-          or (m.status = 'received' and (m.processing_until is null or m.processing_until < now()))
-     returning m.id, m.processing_until`,
+  const { rows } = await db.query<Row>(
+    "select * from public.inbound_claim_message($1, $2, $3, $4, $5, $6, $7, $8)",
     [
       input.tenantId,
       input.linkId,
@@ -49,18 +44,15 @@ export async function claimMessage(
       input.leaseMs,
     ],
   );
-  const row = claimed.rows[0];
-  if (row) return { kind: "claimed", messageId: row.id, leaseUntil: row.processing_until };
-
-  const existing = await client.query<{ id: string; status: string }>(
-    `select id, status from public.channel_messages
-     where channel_link_id = $1 and external_message_id = $2`,
-    [input.linkId, message.externalMessageId],
-  );
-  const found = existing.rows[0];
-  if (!found) throw new Error("message neither claimed nor found");
-  if (["executed", "denied", "ignored"].includes(found.status)) {
-    return { kind: "decided", messageId: found.id, status: found.status };
+  const row = rows[0];
+  if (!row) throw new Error("inbound_claim_message returned no row");
+  switch (row.kind) {
+    case "claimed":
+      if (!row.lease_until) throw new Error("a claimed message has no lease");
+      return { kind: "claimed", messageId: row.message_id, leaseUntil: row.lease_until };
+    case "decided":
+      return { kind: "decided", messageId: row.message_id, status: row.message_status };
+    case "in_progress":
+      return { kind: "inProgress", messageId: row.message_id };
   }
-  return { kind: "inProgress", messageId: found.id };
 }

@@ -1,4 +1,4 @@
-import type { ClientBase } from "pg";
+import type { Queryable } from "../outbox/outboxQueries.ts";
 
 export type DecisionStatus =
   | "executed"
@@ -11,16 +11,21 @@ export type DecisionStatus =
  * Sets the message's decision and releases its lease, only if this delivery still holds the
  * lease it claimed (`leaseUntil` is the lease's value, millisecond-exact). False: another
  * delivery took over after the lease ran out, and this one must not enqueue.
+ * One statement (`public.inbound_record_decision`) that scopes itself to the tenant.
  */
 export async function recordDecision(
-  client: ClientBase,
-  input: { messageId: string; leaseUntil: Date; status: DecisionStatus; reason?: string | null },
+  db: Queryable,
+  input: {
+    tenantId: string;
+    messageId: string;
+    leaseUntil: Date;
+    status: DecisionStatus;
+    reason?: string | null;
+  },
 ): Promise<boolean> {
-  const { rowCount } = await client.query(
-    `update public.channel_messages
-     set status = $3, reason = $4, decided_at = now(), processing_until = null
-     where id = $1 and status = 'received' and processing_until = $2`,
-    [input.messageId, input.leaseUntil, input.status, input.reason?.slice(0, 2000) ?? null],
+  const { rows } = await db.query<{ recorded: boolean }>(
+    "select public.inbound_record_decision($1, $2, $3, $4, $5) as recorded",
+    [input.tenantId, input.messageId, input.leaseUntil, input.status, input.reason ?? null],
   );
-  return rowCount === 1;
+  return rows[0]?.recorded === true;
 }

@@ -6,7 +6,6 @@ import { makeExecutorSelector } from "../agent/selectExecutor.ts";
 import type { Config } from "../config/config.ts";
 import type { SecretBox } from "../crypto/secretBox.ts";
 import type { Logger } from "../logging/logger.ts";
-import { enqueueOutbound } from "../outbox/enqueueOutbound.ts";
 import type { InboundProviderRegistry } from "../providers/inboundProvider.ts";
 import { countCommittedMigrations } from "./checkReadiness.ts";
 import { makeHttpMetrics, measureRequests } from "./httpMetrics.ts";
@@ -32,8 +31,6 @@ export interface AppDeps {
   readonly http?: { readonly bodyLimitBytes?: number };
   /** AGENT_TIMEOUT_MS (default 10 s); the message lease is the timeout plus AGENT_LEASE_GRACE_MS (30 s). */
   readonly agent?: { readonly timeoutMs?: number; readonly leaseGraceMs?: number };
-  /** Test seam: defaults to enqueueOutbound. */
-  readonly enqueue?: typeof enqueueOutbound;
   readonly now?: () => Date;
   /** Committed migration count for /readyz; defaults to counting migrations/committed. */
   readonly committedMigrations?: number;
@@ -72,7 +69,6 @@ export function makeApp(deps: AppDeps): Express {
           defaultExecutor: deps.executor,
           timeoutMs: agentTimeoutMs,
         }),
-        enqueue: deps.enqueue ?? enqueueOutbound,
         agentTimeoutMs,
         leaseMs: agentTimeoutMs + (deps.agent?.leaseGraceMs ?? defaultLeaseGraceMs),
         maxAttempts: deps.config.outbox.maxAttempts,

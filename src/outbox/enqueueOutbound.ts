@@ -1,5 +1,5 @@
-import type { ClientBase } from "pg";
 import type { ProviderName } from "../providers/providerName.ts";
+import type { Queryable } from "./outboxQueries.ts";
 
 export interface OutboundReply {
   readonly tenantId: string;
@@ -14,23 +14,19 @@ export interface OutboundReply {
 }
 
 /**
- * Inserts the reply's outbox rows and adds the sendOutbound job, on the caller's client and
- * therefore in the caller's transaction (which must have the tenant set): both commit or
- * neither does. Only the first part gets a job; each sent part enqueues the next, so parts
- * arrive in order. Two round trips.
+ * Inserts the reply's outbox rows and adds the sendOutbound job in one statement
+ * (`public.outbox_enqueue_reply`, which scopes itself to the tenant): both commit or neither
+ * does, on the caller's transaction or, on a pool, in its own. Only the first part gets a
+ * job; each sent part enqueues the next, so parts arrive in order. The webhook path records
+ * its decision in the same statement instead (`inbound_record_executed`).
  */
 export async function enqueueOutbound(
-  client: ClientBase,
+  db: Queryable,
   reply: OutboundReply,
 ): Promise<{ outboxIds: string[] }> {
   if (reply.parts.length === 0) throw new Error("a reply needs at least one part");
-  const { rows } = await client.query<{ id: string; part_index: number }>(
-    `insert into public.channel_outbox
-       (tenant_id, channel_message_id, part_index, channel_link_id, provider, conversation_id,
-        thread_ref, content, max_attempts)
-     select $1, $2, part.ordinality - 1, $3, $4, $5, $6, part.content, $7
-     from unnest($8::text[]) with ordinality as part(content, ordinality)
-     returning id, part_index`,
+  const { rows } = await db.query<{ outbox_ids: string[] }>(
+    "select public.outbox_enqueue_reply($1, $2, $3, $4, $5, $6, $7, $8) as outbox_ids",
     [
       reply.tenantId,
       reply.channelMessageId,
@@ -38,13 +34,11 @@ export async function enqueueOutbound(
       reply.provider,
       reply.conversationId,
       reply.threadRef ?? null,
-      reply.maxAttempts,
       reply.parts,
+      reply.maxAttempts,
     ],
   );
-  const ordered = rows.sort((x, y) => x.part_index - y.part_index);
-  const first = ordered[0];
-  if (!first) throw new Error("outbox insert returned no rows");
-  await client.query("select public.enqueue_send_outbound($1)", [first.id]);
-  return { outboxIds: ordered.map((row) => row.id) };
+  const outboxIds = rows[0]?.outbox_ids;
+  if (!outboxIds?.length) throw new Error("outbox_enqueue_reply returned no rows");
+  return { outboxIds };
 }
