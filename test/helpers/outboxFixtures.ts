@@ -60,6 +60,19 @@ export async function enqueueReply(
   return { messageId, outboxId: outboxIds[0]!, outboxIds };
 }
 
+/** `count` one-part replies on the tenant's link, enqueued one after another; their outbox ids. */
+export async function enqueueReplies(
+  db: TestDatabase,
+  tenant: { tenantId: string; linkId: string },
+  count: number,
+) {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    ids.push((await enqueueReply(db, tenant, [`reply ${i}`])).outboxId);
+  }
+  return ids;
+}
+
 export async function outboxRow(db: TestDatabase, outboxId: string) {
   const { rows } = await db.admin.query("select * from channel_outbox where id = $1", [outboxId]);
   return rows[0];

@@ -206,6 +206,33 @@ export function whatsappHandshakeQuery(input: {
   return query.toString();
 }
 
+// Standard Webhooks
+
+/** A Standard Webhooks delivery of a message, signed per the spec for a `whsec_` secret. */
+export function signedWebhookRequest(input: {
+  secret: string;
+  id: string;
+  message?: { conversation_id: string; sender_id: string; text: string };
+}): SignedRequest {
+  const body = JSON.stringify({
+    type: "message",
+    ...(input.message ?? { conversation_id: "c", sender_id: "s", text: "hi" }),
+  });
+  const timestamp = nowSeconds();
+  const key = Buffer.from(input.secret.replace(/^whsec_/, ""), "base64");
+  const mac = createHmac("sha256", key).update(`${input.id}.${timestamp}.${body}`).digest("base64");
+  return {
+    provider: "webhook",
+    headers: {
+      ...json,
+      "webhook-id": input.id,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": `v1,${mac}`,
+    },
+    body,
+  };
+}
+
 // Sending
 
 /** POSTs a signed request to `/webhooks/<provider>/<linkId>`; overrides replace its parts. */
@@ -227,4 +254,14 @@ export async function postSigned(
     text: await response.text(),
     contentType: response.headers.get("content-type"),
   };
+}
+
+/** Delivers a signed Standard Webhooks message to a `webhook` link; the answer's JSON body. */
+export async function postWebhookMessage(
+  serverUrl: string,
+  linkId: string,
+  input: { secret: string; id: string },
+): Promise<{ status: number; body: unknown }> {
+  const response = await postSigned(serverUrl, linkId, signedWebhookRequest(input));
+  return { status: response.status, body: JSON.parse(response.text) };
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signStandardWebhook } from "../../src/providers/webhook/standardWebhookSignature.ts";
 import { createLink, createTenant } from "../helpers/fixtures.ts";
 import { secretBox } from "../helpers/outboxFixtures.ts";
+import { postWebhookMessage } from "../helpers/signedRequests.ts";
 import { startTestApp, type TestApp } from "../helpers/testApp.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.ts";
 import { TEST_ROLES } from "../helpers/testRoles.ts";
@@ -27,26 +27,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function deliver(id: string) {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const body = JSON.stringify({
-    type: "message",
-    conversation_id: "c",
-    sender_id: "s",
-    text: "hi",
-  });
-  const response = await fetch(`${app.url}/webhooks/webhook/${linkId}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "webhook-id": id,
-      "webhook-timestamp": String(timestamp),
-      "webhook-signature": signStandardWebhook(secret, id, timestamp, body),
-    },
-    body,
-  });
-  return { status: response.status, body: await response.json() };
-}
+const deliver = (id: string) => postWebhookMessage(app.url, linkId, { secret, id });
 
 const state = async (id: string) => {
   const message = await db.admin.query(

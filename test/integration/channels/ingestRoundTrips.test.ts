@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makePool } from "../../../src/db/pools.ts";
-import { signStandardWebhook } from "../../../src/providers/webhook/standardWebhookSignature.ts";
 import { createLink, createTenant } from "../../helpers/fixtures.ts";
 import { secretBox } from "../../helpers/outboxFixtures.ts";
+import { postWebhookMessage } from "../../helpers/signedRequests.ts";
 import { startTestApp, type TestApp } from "../../helpers/testApp.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/testDatabase.ts";
 import { TEST_ROLES } from "../../helpers/testRoles.ts";
@@ -53,24 +53,7 @@ beforeEach(() => {
 });
 
 async function deliver(id = `msg_${randomUUID()}`) {
-  const timestamp = Math.floor(Date.now() / 1000);
-  const body = JSON.stringify({
-    type: "message",
-    conversation_id: "c",
-    sender_id: "s",
-    text: "hi",
-  });
-  const response = await fetch(`${app.url}/webhooks/webhook/${linkId}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "webhook-id": id,
-      "webhook-timestamp": String(timestamp),
-      "webhook-signature": signStandardWebhook(secret, id, timestamp, body),
-    },
-    body,
-  });
-  return { id, status: response.status, body: await response.json() };
+  return { id, ...(await postWebhookMessage(app.url, linkId, { secret, id })) };
 }
 
 /** The functions called, in order, by the statements sent while `run` ran. */

@@ -7,6 +7,7 @@ import { createLink } from "../../helpers/fixtures.ts";
 import {
   attemptsOf,
   createWebhookTenant,
+  enqueueReplies,
   enqueueReply,
   jobsFor,
   outboxRow,
@@ -31,13 +32,6 @@ const owner = () => db.pools.owner;
 /** A fresh tenant and link, so no other test's rows are companions. */
 const freshTenant = () => createWebhookTenant(db, receiver.baseUrl);
 
-async function enqueueMany(tenant: { tenantId: string; linkId: string }, count: number) {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++)
-    ids.push((await enqueueReply(db, tenant, [`reply ${i}`])).outboxId);
-  return ids;
-}
-
 async function keyedJobs(ids: readonly string[]) {
   const found = await Promise.all(ids.map((id) => jobsFor(db, id)));
   return found.map((jobs) => jobs.length);
@@ -46,14 +40,14 @@ async function keyedJobs(ids: readonly string[]) {
 describe("claimOutboxBatch", () => {
   it("claims the job's row first, then the link's oldest due rows up to the limit, and drops their jobs", async () => {
     const t = await freshTenant();
-    const [own, c1, c2, c3, c4] = await enqueueMany(t, 5);
+    const [own, c1, c2, c3, c4] = await enqueueReplies(db, t, 5);
     const otherLink = await createLink(db.admin, t.tenantId, {
       provider: "webhook",
       inboundSecret: secretBox.seal("s"),
       outboundCredentials: secretBox.seal("s"),
       settings: { url: `${receiver.baseUrl}/hooks` },
     });
-    const [elsewhere] = await enqueueMany({ tenantId: t.tenantId, linkId: otherLink }, 1);
+    const [elsewhere] = await enqueueReplies(db, { tenantId: t.tenantId, linkId: otherLink }, 1);
     await db.admin.query(
       "update channel_outbox set next_attempt_at = now() + interval '1 hour' where id = $1",
       [c2],
@@ -76,7 +70,7 @@ describe("claimOutboxBatch", () => {
 
   it("takes no companion when the job's own row is not claimable", async () => {
     const t = await freshTenant();
-    const [own, companion] = await enqueueMany(t, 2);
+    const [own, companion] = await enqueueReplies(db, t, 2);
     await db.admin.query(
       "update channel_outbox set next_attempt_at = now() + interval '1 hour' where id = $1",
       [own],
@@ -88,10 +82,10 @@ describe("claimOutboxBatch", () => {
 
   it("skips a companion another transaction holds, and a later part whose first part is not sent", async () => {
     const t = await freshTenant();
-    const [own] = await enqueueMany(t, 1);
+    const [own] = await enqueueReplies(db, t, 1);
     const { outboxIds } = await enqueueReply(db, t, ["part one", "part two"]);
     const [partOne, partTwo] = outboxIds as [string, string];
-    const [held, free] = await enqueueMany(t, 2);
+    const [held, free] = await enqueueReplies(db, t, 2);
     await db.admin.query("update channel_outbox set status = 'pending' where id = $1", [partTwo]);
     const holder = await db.admin.connect();
     try {
@@ -111,7 +105,7 @@ describe("claimOutboxBatch", () => {
   it("does not claim another tenant's rows, even given one of their ids", async () => {
     const t = await freshTenant();
     const other = await freshTenant();
-    const [theirs] = await enqueueMany(other, 1);
+    const [theirs] = await enqueueReplies(db, other, 1);
     expect(await claimOutboxBatch(owner(), t.tenantId, theirs!, 10)).toEqual([]);
     expect(await outboxRow(db, theirs!)).toMatchObject({ status: "pending" });
   });
@@ -122,7 +116,7 @@ describe("markSentBatch", () => {
     const t = await freshTenant();
     const { outboxIds } = await enqueueReply(db, t, ["first", "second"]);
     const [first, second] = outboxIds as [string, string];
-    const [plain, lost] = await enqueueMany(t, 2);
+    const [plain, lost] = await enqueueReplies(db, t, 2);
     const claimed = await claimOutboxBatch(owner(), t.tenantId, first, 10);
     expect(claimed.map((row) => row.id)).toEqual([first, plain, lost]);
     const startedAt = new Date();

@@ -5,7 +5,7 @@ import { startFakeWebhookReceiver } from "../../helpers/fakeWebhookReceiver.ts";
 import {
   attemptsOf,
   createWebhookTenant,
-  enqueueReply,
+  enqueueReplies,
   outboxRow,
   testConfig,
 } from "../../helpers/outboxFixtures.ts";
@@ -33,13 +33,6 @@ afterAll(async () => {
 /** A fresh tenant and link, so no other test's rows are companions. */
 const freshTenant = () => createWebhookTenant(db, receiver.baseUrl);
 
-async function enqueueMany(tenant: { tenantId: string; linkId: string }, count: number) {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++)
-    ids.push((await enqueueReply(db, tenant, [`reply ${i}`])).outboxId);
-  return ids;
-}
-
 describe("sendOutbound with batches", () => {
   const config = (concurrency = 2) =>
     testConfig(db, {
@@ -51,7 +44,7 @@ describe("sendOutbound with batches", () => {
 
   it("delivers a backlog exactly once each, with every job accounted for", async () => {
     const t = await freshTenant();
-    const ids = await enqueueMany(t, 25);
+    const ids = await enqueueReplies(db, t, 25);
     runners.push(await startTestWorker(config()));
 
     await receiver.waitForRequests(25, { timeoutMs: 15_000 });
@@ -78,7 +71,7 @@ describe("sendOutbound with batches", () => {
 
   it("pauses the link on a refusal and gives every row of the batch its attempt back", async () => {
     const t = await freshTenant();
-    const ids = await enqueueMany(t, 5);
+    const ids = await enqueueReplies(db, t, 5);
     receiver.script(() => ({ status: 401, body: "revoked" }));
     // One slot, so one batch takes all five rows.
     runners.push(await startTestWorker(config(1)));
