@@ -9,10 +9,13 @@ import { rolesFromUrls, withUrlParts } from "../src/db/roles.ts";
 import { setupDatabase } from "../src/db/setupDatabase.ts";
 import { makeLogger } from "../src/logging/logger.ts";
 import { freePort } from "../test/helpers/provisionPostgres.ts";
+import { postmasterOf } from "./cpuTime.ts";
 
 export interface BenchDatabase {
   readonly source: "embedded" | "BENCH_DATABASE_URL";
   readonly serverVersion: string;
+  /** The server's postmaster, when it runs on this machine: its CPU time is measured. */
+  readonly postmasterPid: number | undefined;
   /** Superuser on the bench database: fixtures, resets and counting only. */
   readonly superUrl: string;
   readonly ownerUrl: string;
@@ -63,9 +66,11 @@ export async function openBenchDatabase(databaseUrl: string | undefined): Promis
   await migrateDatabase({ ownerUrl, rootUrl, roles, logger: makeLogger("warn") });
   const superUrl = withUrlParts(rootUrl, { database: DATABASE });
   const admin = new pg.Pool({ connectionString: superUrl, max: 4 });
+  const { rows } = await admin.query<{ pid: number }>("select pg_backend_pid() as pid");
   return {
     source: databaseUrl ? "BENCH_DATABASE_URL" : "embedded",
     serverVersion,
+    postmasterPid: postmasterOf(rows[0]!.pid),
     superUrl,
     ownerUrl,
     appUrl,

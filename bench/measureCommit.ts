@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import type { BenchDatabase } from "./benchDatabase.ts";
+import { type CpuCost, cpuCost, cpuMeter, ownCpuSeconds, postgresCpuSeconds } from "./cpuTime.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -16,6 +17,8 @@ export interface CommitCeiling {
   readonly pgbenchNote: string;
   readonly concurrency: number;
   readonly seconds: number;
+  /** CPU per committed insert (Node loop): the benchmark process and PostgreSQL. */
+  readonly cpu: CpuCost;
 }
 
 const table = `create table if not exists public.bench_commit (
@@ -33,13 +36,18 @@ export async function measureCommitCeiling(
   seconds: number,
 ): Promise<CommitCeiling> {
   await db.admin.query(table);
-  const nodePerSecond = await nodeLoop(db.superUrl, concurrency, seconds);
+  const cpuUsed = cpuMeter(() => ({
+    "node loop": ownCpuSeconds(),
+    postgres: postgresCpuSeconds(db.postmasterPid),
+  }));
+  const { perSecond: nodePerSecond, done } = await nodeLoop(db.superUrl, concurrency, seconds);
+  const cpu = cpuCost(cpuUsed(), done, cpus().length);
   const pgbench = await runPgbench(db, concurrency, seconds);
   await db.admin.query("drop table public.bench_commit");
-  return { nodePerSecond, ...pgbench, concurrency, seconds };
+  return { nodePerSecond, ...pgbench, concurrency, seconds, cpu };
 }
 
-async function nodeLoop(url: string, concurrency: number, seconds: number): Promise<number> {
+async function nodeLoop(url: string, concurrency: number, seconds: number) {
   const clients = await Promise.all(
     Array.from({ length: concurrency }, async () => {
       const client = new pg.Client({ connectionString: url });
@@ -60,7 +68,7 @@ async function nodeLoop(url: string, concurrency: number, seconds: number): Prom
   );
   const elapsed = (performance.now() - started) / 1000;
   await Promise.all(clients.map((client) => client.end()));
-  return Math.round(done / elapsed);
+  return { perSecond: Math.round(done / elapsed), done };
 }
 
 async function runPgbench(db: BenchDatabase, concurrency: number, seconds: number) {

@@ -1,3 +1,4 @@
+import { cpus } from "node:os";
 import { freePort } from "../test/helpers/provisionPostgres.ts";
 import type { BenchDatabase } from "./benchDatabase.ts";
 import type { BenchTenant } from "./benchFixtures.ts";
@@ -9,11 +10,19 @@ import {
   spawnApp,
   stopChild,
 } from "./childProcesses.ts";
+import {
+  type CpuCost,
+  cpuCost,
+  cpuMeter,
+  postgresCpuSeconds,
+  processCpuSeconds,
+} from "./cpuTime.ts";
 import type { ReplyReceiver } from "./replyReceiver.ts";
 import { percentile, round } from "./stats.ts";
 
 export interface BenchApp {
   readonly url: string;
+  readonly pid: number | undefined;
   peakRssMb(): number | undefined;
   stop(): Promise<void>;
 }
@@ -56,6 +65,7 @@ export async function startBenchApp(db: BenchDatabase, env: Env): Promise<BenchA
   }
   return {
     url,
+    pid: app.pid,
     peakRssMb: () => peakRssMb(app.pid),
     stop: () => stopChild(app),
   };
@@ -82,6 +92,8 @@ export interface IngestResult {
   readonly recordedAndEnqueued: number;
   /** The same load against the same app with no database work: Express's share of the gap. */
   readonly expressBound: ExpressBound;
+  /** CPU per accepted webhook: the app, PostgreSQL, the load generator. */
+  readonly cpu: CpuCost;
 }
 
 export interface ExpressBound {
@@ -111,11 +123,17 @@ export async function measureIngest(
   const load = await startLoad();
   try {
     const links = tenants.map(({ linkId, secret }) => ({ linkId, secret }));
+    const cpuUsed = cpuMeter(() => ({
+      app: processCpuSeconds(app.pid),
+      postgres: postgresCpuSeconds(db.postmasterPid),
+      "load generator": processCpuSeconds(load.child.pid),
+    }));
     const result = await runLoad(
       load,
       { baseUrl: app.url, links, mode: "closed", concurrency, rate: 0, prefix: "ingest " },
       seconds,
     );
+    const used = cpuUsed();
     const { rows } = await db.admin.query<{ n: number }>(
       `select count(*)::int as n from channel_messages m
        join channel_outbox o on o.channel_message_id = m.id
@@ -144,6 +162,7 @@ export async function measureIngest(
       httpP50Ms: round(result.httpP50Ms, 2),
       httpP99Ms: round(result.httpP99Ms, 2),
       recordedAndEnqueued: rows[0]!.n,
+      cpu: cpuCost(used, result.ok, cpus().length),
       expressBound: {
         perSecond: Math.round(answered / bound.seconds),
         httpP50Ms: round(bound.httpP50Ms, 2),

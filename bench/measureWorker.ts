@@ -1,5 +1,14 @@
+import { cpus } from "node:os";
 import type { BenchDatabase } from "./benchDatabase.ts";
 import { type Env, forkBenchScript, peakRssMb, stopChild } from "./childProcesses.ts";
+import {
+  type CpuCost,
+  cpuCost,
+  cpuMeter,
+  ownCpuSeconds,
+  postgresCpuSeconds,
+  processCpuSeconds,
+} from "./cpuTime.ts";
 import { round } from "./stats.ts";
 
 export interface WorkerRun {
@@ -10,6 +19,8 @@ export interface WorkerRun {
   readonly queriesPerJob: Record<string, number>;
   readonly roundTripsPerJob: number;
   readonly peakRssMb: number | undefined;
+  /** CPU per job: the worker, PostgreSQL, and the benchmark process (the fake provider). */
+  readonly cpu: CpuCost;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -34,6 +45,11 @@ export async function measureWorkerRun(
   });
   try {
     await worker.next("ready");
+    const cpuUsed = cpuMeter(() => ({
+      worker: processCpuSeconds(worker.child.pid),
+      postgres: postgresCpuSeconds(db.postmasterPid),
+      "bench (receiver)": ownCpuSeconds(),
+    }));
     // Both ends of the interval on this process's clock: the first job's start arrives over IPC.
     let firstStartAt: number | undefined;
     void worker.next<{ type: string; receivedAt: number }>("firstStart", 600_000).then(
@@ -53,6 +69,7 @@ export async function measureWorkerRun(
       if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    const used = cpuUsed();
     worker.send({ type: "stats" });
     const stats = await worker.next<{
       type: string;
@@ -75,6 +92,7 @@ export async function measureWorkerRun(
       queriesPerJob,
       roundTripsPerJob: round(roundTrips / jobs, 2),
       peakRssMb: peak,
+      cpu: cpuCost(used, jobs, cpus().length),
     };
   } finally {
     worker.send({ type: "stop" });

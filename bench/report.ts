@@ -1,3 +1,4 @@
+import type { CpuCost } from "./cpuTime.ts";
 import type { CommitCeiling } from "./measureCommit.ts";
 import type { GrowthResult } from "./measureGrowth.ts";
 import type { IngestResult, LatencyResult } from "./measureIngest.ts";
@@ -40,6 +41,17 @@ export interface BenchResults {
 }
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** "worker 0.4 + postgres 0.3 ms" and what the CPUs could carry at that cost. */
+function cpuRow(label: string, cpu: CpuCost, unit: string): [string, string, string] {
+  const parts = Object.entries(cpu.msPerUnit).map(([name, ms]) => `${name} ${ms}`);
+  const total = Object.values(cpu.msPerUnit).reduce((sum, ms) => sum + ms, 0);
+  return [
+    label,
+    `${round2(total)} ms/${unit}`,
+    `${parts.join(" + ")} ms; all CPUs busy with nothing else: at most ${cpu.boundPerSecond} ${unit}s/s`,
+  ];
+}
 const goal = (ok: boolean) => (ok ? "met" : "NOT met");
 
 /** The results as a Markdown table (printed, and pasted into BENCHMARKS.md). */
@@ -57,6 +69,8 @@ export function formatTable(r: BenchResults): string {
       `${r.delivery.jobs} replies, ${r.delivery.roundTripsPerJob} round trips/reply`,
     ],
     ["R1 = delivery ÷ ceiling", `${r.r1}`, `goal ≥ 0.5: ${goal(r.r1 >= 0.5)}`],
+    cpuRow("1. CPU per no-op job", r.ceiling.cpu, "job"),
+    cpuRow("2. CPU per delivered reply", r.delivery.cpu, "reply"),
     [
       "2. send bound: webhook adapter alone",
       `${r.sendFloor.perSecond} sends/s`,
@@ -67,6 +81,7 @@ export function formatTable(r: BenchResults): string {
       `${r.commit.nodePerSecond} tx/s`,
       `C=${r.commit.concurrency}, ${r.commit.seconds} s`,
     ],
+    cpuRow("3. CPU per committed insert", r.commit.cpu, "commit"),
     [
       "3. commit ceiling (pgbench)",
       r.commit.pgbenchPerSecond === undefined ? "-" : `${r.commit.pgbenchPerSecond} tx/s`,
@@ -78,6 +93,7 @@ export function formatTable(r: BenchResults): string {
       `C=${r.commit.concurrency}; HTTP p50 ${r.ingest.httpP50Ms} ms, p99 ${r.ingest.httpP99Ms} ms; ${r.ingest.recordedAndEnqueued}/${r.ingest.accepted} recorded+enqueued`,
     ],
     ["R2 = ingest ÷ commit ceiling", `${r.r2}`, `goal ≥ 0.4: ${goal(r.r2 >= 0.4)}`],
+    cpuRow("4. CPU per webhook", r.ingest.cpu, "webhook"),
     [
       "4. HTTP bound: trivial node:http server",
       `${r.httpFloor.perSecond} requests/s`,
