@@ -43,13 +43,18 @@ export interface BenchResults {
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** "worker 0.4 + postgres 0.3 ms" and what the CPUs could carry at that cost. */
-function cpuRow(label: string, cpu: CpuCost, unit: string): [string, string, string] {
+function cpuRow(
+  label: string,
+  cpu: CpuCost,
+  unit: string,
+  units: string,
+): [string, string, string] {
   const parts = Object.entries(cpu.msPerUnit).map(([name, ms]) => `${name} ${ms}`);
   const total = Object.values(cpu.msPerUnit).reduce((sum, ms) => sum + ms, 0);
   return [
     label,
     `${round2(total)} ms/${unit}`,
-    `${parts.join(" + ")} ms; all CPUs busy with nothing else: at most ${cpu.boundPerSecond} ${unit}s/s`,
+    `${parts.join(" + ")} ms; all CPUs busy with nothing else: at most ${cpu.boundPerSecond} ${units}/s`,
   ];
 }
 const goal = (ok: boolean) => (ok ? "met" : "NOT met");
@@ -69,8 +74,8 @@ export function formatTable(r: BenchResults): string {
       `${r.delivery.jobs} replies, ${r.delivery.roundTripsPerJob} round trips/reply`,
     ],
     ["R1 = delivery ÷ ceiling", `${r.r1}`, `goal ≥ 0.5: ${goal(r.r1 >= 0.5)}`],
-    cpuRow("1. CPU per no-op job", r.ceiling.cpu, "job"),
-    cpuRow("2. CPU per delivered reply", r.delivery.cpu, "reply"),
+    cpuRow("1. CPU per no-op job", r.ceiling.cpu, "job", "jobs"),
+    cpuRow("2. CPU per delivered reply", r.delivery.cpu, "reply", "replies"),
     [
       "2. send bound: webhook adapter alone",
       `${r.sendFloor.perSecond} sends/s`,
@@ -81,7 +86,7 @@ export function formatTable(r: BenchResults): string {
       `${r.commit.nodePerSecond} tx/s`,
       `C=${r.commit.concurrency}, ${r.commit.seconds} s`,
     ],
-    cpuRow("3. CPU per committed insert", r.commit.cpu, "commit"),
+    cpuRow("3. CPU per committed insert", r.commit.cpu, "commit", "commits"),
     [
       "3. commit ceiling (pgbench)",
       r.commit.pgbenchPerSecond === undefined ? "-" : `${r.commit.pgbenchPerSecond} tx/s`,
@@ -93,7 +98,7 @@ export function formatTable(r: BenchResults): string {
       `C=${r.commit.concurrency}; HTTP p50 ${r.ingest.httpP50Ms} ms, p99 ${r.ingest.httpP99Ms} ms; ${r.ingest.recordedAndEnqueued}/${r.ingest.accepted} recorded+enqueued`,
     ],
     ["R2 = ingest ÷ commit ceiling", `${r.r2}`, `goal ≥ 0.4: ${goal(r.r2 >= 0.4)}`],
-    cpuRow("4. CPU per webhook", r.ingest.cpu, "webhook"),
+    cpuRow("4. CPU per webhook", r.ingest.cpu, "webhook", "webhooks"),
     [
       "4. HTTP bound: trivial node:http server",
       `${r.httpFloor.perSecond} requests/s`,
