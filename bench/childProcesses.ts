@@ -6,11 +6,45 @@ export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 export type Env = Record<string, string>;
 
-/** PATH and HOME, plus NODE_OPTIONS from BENCH_CHILD_NODE_OPTIONS (e.g. --cpu-prof) for profiling. */
+/**
+ * PATH and HOME, plus NODE_OPTIONS from BENCH_CHILD_NODE_OPTIONS (e.g. --cpu-prof) for profiling,
+ * and BENCH_MEMORY_DIR for bench/memorySampler.ts.
+ */
 function baseEnv(): Env {
   const env: Env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" };
   if (process.env.BENCH_CHILD_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_CHILD_NODE_OPTIONS;
+  if (process.env.BENCH_MEMORY_DIR) env.BENCH_MEMORY_DIR = process.env.BENCH_MEMORY_DIR;
   return env;
+}
+
+/** How Node is started: variables set before `node`, and Node's (and V8's) flags. */
+export interface NodeLaunch {
+  readonly env: Env;
+  readonly flags: string[];
+}
+
+/**
+ * A package.json script of the form `[NAME=value …] node [--flag …] entry [args …]`, split up.
+ * The benchmark starts Valinor's processes as `npm run serve` and `npm run worker` do, with the
+ * same variables and flags (memory settings live there; see README, "Running in production").
+ */
+export function nodeScript(name: string): NodeLaunch & { args: string[] } {
+  const manifest = JSON.parse(readFileSync(`${repoRoot}/package.json`, "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const words = (manifest.scripts[name] ?? "").trim().split(/\s+/);
+  const node = words.indexOf("node");
+  const assignments = words.slice(0, Math.max(node, 0));
+  if (node < 0 || !assignments.every((word) => /^[A-Z_][A-Z0-9_]*=\S*$/.test(word))) {
+    throw new Error(`package.json script "${name}" is not [NAME=value …] node …`);
+  }
+  const rest = words.slice(node + 1);
+  const entry = rest.findIndex((word) => !word.startsWith("-"));
+  return {
+    env: Object.fromEntries(assignments.map((word) => word.split(/=(.*)/s).slice(0, 2))),
+    flags: rest.slice(0, entry),
+    args: rest.slice(entry),
+  };
 }
 type Message = { type: string; [key: string]: unknown };
 
@@ -23,11 +57,17 @@ export interface BenchChild {
   output(): string;
 }
 
-export function forkBenchScript(script: string, env: Env): BenchChild {
+/** `launch`: the variables and Node flags to start it with (none by default). */
+export function forkBenchScript(
+  script: string,
+  env: Env,
+  launch: NodeLaunch = { env: {}, flags: [] },
+): BenchChild {
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
     cwd: repoRoot,
-    env: { ...baseEnv(), ...env },
+    env: { ...baseEnv(), ...launch.env, ...env },
     execPath: process.execPath,
+    execArgv: launch.flags,
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   let output = "";
@@ -73,11 +113,16 @@ export function forkBenchScript(script: string, env: Env): BenchChild {
   };
 }
 
-/** Valinor's API alone, as production runs it: `node src/main.ts --api-only`. */
-export function spawnApp(env: Env): ChildProcess & { output(): string } {
-  const child = spawn(process.execPath, ["src/main.ts", "--api-only"], {
+/**
+ * Valinor's API alone, as `npm run serve` runs it (`node <flags> src/main.ts --api-only`, with
+ * the script's variables); `launch` replaces the script's variables and flags (to compare them).
+ */
+export function spawnApp(env: Env, launch?: NodeLaunch): ChildProcess & { output(): string } {
+  const serve = nodeScript("serve");
+  const { env: launchEnv, flags } = launch ?? serve;
+  const child = spawn(process.execPath, [...flags, ...serve.args], {
     cwd: repoRoot,
-    env: { ...baseEnv(), ...env },
+    env: { ...baseEnv(), ...launchEnv, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

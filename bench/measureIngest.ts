@@ -6,6 +6,7 @@ import {
   type BenchChild,
   type Env,
   forkBenchScript,
+  type NodeLaunch,
   peakRssMb,
   spawnApp,
   stopChild,
@@ -38,17 +39,27 @@ interface LoadResult extends Record<string, unknown> {
   answers: [string, number][];
 }
 
-/** `node src/main.ts --api-only` against the bench database; resolves once /healthz answers. */
-export async function startBenchApp(db: BenchDatabase, env: Env): Promise<BenchApp> {
+/**
+ * `npm run serve`'s command against the bench database; resolves once /healthz answers.
+ * `launch` replaces the script's variables and Node flags (bench/compareNodeFlags.ts).
+ */
+export async function startBenchApp(
+  db: BenchDatabase,
+  env: Env,
+  launch?: NodeLaunch,
+): Promise<BenchApp> {
   const port = await freePort();
-  const app = spawnApp({
-    ...env,
-    NODE_ENV: "production",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    DATABASE_URL: db.ownerUrl,
-    APP_DATABASE_URL: db.appUrl,
-  });
+  const app = spawnApp(
+    {
+      ...env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_URL: db.ownerUrl,
+      APP_DATABASE_URL: db.appUrl,
+    },
+    launch,
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {

@@ -1,6 +1,13 @@
 import { cpus } from "node:os";
 import type { BenchDatabase } from "./benchDatabase.ts";
-import { type Env, forkBenchScript, peakRssMb, stopChild } from "./childProcesses.ts";
+import {
+  type Env,
+  forkBenchScript,
+  type NodeLaunch,
+  nodeScript,
+  peakRssMb,
+  stopChild,
+} from "./childProcesses.ts";
 import {
   type CpuCost,
   cpuCost,
@@ -25,6 +32,9 @@ export interface WorkerRun {
 
 const now = () => performance.timeOrigin + performance.now();
 
+/** The variables and Node flags of `npm run worker`: the bench's worker processes get the same. */
+export const workerLaunch = (): NodeLaunch => nodeScript("worker");
+
 /**
  * Starts a worker process (bench/workerProcess.ts) over `jobs` pre-queued jobs and times it
  * from its first job start to the moment graphile-worker's queue is empty (every job
@@ -35,14 +45,15 @@ export async function measureWorkerRun(
   env: Env,
   mode: "noop" | "valinor",
   jobs: number,
+  launch: NodeLaunch = workerLaunch(),
 ): Promise<WorkerRun> {
   const queued = await jobCount(db);
   if (queued !== jobs) throw new Error(`expected ${jobs} queued jobs, found ${queued}`);
-  const worker = forkBenchScript("./workerProcess.ts", {
-    ...env,
-    DATABASE_URL: db.ownerUrl,
-    BENCH_WORKER_MODE: mode,
-  });
+  const worker = forkBenchScript(
+    "./workerProcess.ts",
+    { ...env, DATABASE_URL: db.ownerUrl, BENCH_WORKER_MODE: mode },
+    launch,
+  );
   try {
     await worker.next("ready");
     const cpuUsed = cpuMeter(() => ({
@@ -109,12 +120,12 @@ export async function jobCount(db: BenchDatabase): Promise<number> {
 }
 
 /** A Valinor worker process left running (for the latency phase); stop() returns its peak RSS. */
-export async function startWorker(db: BenchDatabase, env: Env) {
-  const worker = forkBenchScript("./workerProcess.ts", {
-    ...env,
-    DATABASE_URL: db.ownerUrl,
-    BENCH_WORKER_MODE: "valinor",
-  });
+export async function startWorker(db: BenchDatabase, env: Env, launch = workerLaunch()) {
+  const worker = forkBenchScript(
+    "./workerProcess.ts",
+    { ...env, DATABASE_URL: db.ownerUrl, BENCH_WORKER_MODE: "valinor" },
+    launch,
+  );
   await worker.next("ready");
   return {
     async stop(): Promise<number | undefined> {
