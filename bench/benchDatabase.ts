@@ -5,6 +5,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../src/db/embeddedPostgres.ts";
 import { migrateDatabase } from "../src/db/migrate.ts";
+import { makePool } from "../src/db/pools.ts";
 import { rolesFromUrls, withUrlParts } from "../src/db/roles.ts";
 import { setupDatabase } from "../src/db/setupDatabase.ts";
 import { makeLogger } from "../src/logging/logger.ts";
@@ -65,7 +66,7 @@ export async function openBenchDatabase(databaseUrl: string | undefined): Promis
   await setupDatabase(rootUrl, roles);
   await migrateDatabase({ ownerUrl, rootUrl, roles, logger: makeLogger("warn") });
   const superUrl = withUrlParts(rootUrl, { database: DATABASE });
-  const admin = new pg.Pool({ connectionString: superUrl, max: 4 });
+  const admin = makePool(superUrl, 4);
   const { rows } = await admin.query<{ pid: number }>("select pg_backend_pid() as pid");
   return {
     source: databaseUrl ? "BENCH_DATABASE_URL" : "embedded",

@@ -4,8 +4,8 @@
 // one run so the noise of a shared machine hits every variant alike. Prints a Markdown table.
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { makeSecretBox } from "../src/crypto/secretBox.ts";
+import { makePool } from "../src/db/pools.ts";
 import { openBenchDatabase } from "./benchDatabase.ts";
 import { createBenchTenants, enqueueBenchReplies } from "./benchFixtures.ts";
 import { measureWorkerRun } from "./measureWorker.ts";
@@ -55,7 +55,7 @@ async function main() {
   try {
     const tenants = await createBenchTenants(db.admin, makeSecretBox(secretsKey), 10, receiver.url);
     const enqueue = async () => {
-      const app = new pg.Pool({ connectionString: db.appUrl, max: 10 });
+      const app = makePool(db.appUrl, 10);
       await enqueueBenchReplies(db.admin, app, tenants, jobs);
       await app.end();
       await db.admin.query("vacuum analyze");

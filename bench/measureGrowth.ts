@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { makePool } from "../src/db/pools.ts";
 import { makeLogger } from "../src/logging/logger.ts";
 import { claimOutbox } from "../src/outbox/claimOutbox.ts";
 import { markSent } from "../src/outbox/markOutbox.ts";
@@ -48,11 +49,11 @@ export async function measureGrowth(
   options: { replies: number; history: number; claimSamples: number },
   log: (line: string) => void,
 ): Promise<GrowthResult> {
-  const owner = new pg.Pool({ connectionString: db.ownerUrl, max: 2 });
+  const owner = makePool(db.ownerUrl, 2);
   try {
     await db.resetWork();
     const point = async (historyRows: number): Promise<GrowthPoint> => {
-      const app = new pg.Pool({ connectionString: db.appUrl, max: 10 });
+      const app = makePool(db.appUrl, 10);
       await enqueueBenchReplies(db.admin, app, tenants, options.replies);
       await app.end();
       const delivery = await measureWorkerRun(db, env, "valinor", options.replies);
@@ -107,7 +108,7 @@ async function claimLatency(
   tenants: readonly BenchTenant[],
   samples: number,
 ): Promise<ClaimLatency> {
-  const app = new pg.Pool({ connectionString: db.appUrl, max: 10 });
+  const app = makePool(db.appUrl, 10);
   await enqueueBenchReplies(db.admin, app, tenants, samples, "claim sample ");
   await app.end();
   const { rows } = await db.admin.query<{ id: string; tenant_id: string }>(

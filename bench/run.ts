@@ -4,9 +4,9 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname } from "node:path";
-import pg from "pg";
 import { loadConfig } from "../src/config/config.ts";
 import { makeSecretBox } from "../src/crypto/secretBox.ts";
+import { makePool } from "../src/db/pools.ts";
 import { openBenchDatabase } from "./benchDatabase.ts";
 import { createBenchTenants, enqueueBenchReplies } from "./benchFixtures.ts";
 import { parseBenchOptions } from "./benchOptions.ts";
@@ -42,7 +42,7 @@ async function main() {
       receiver.url,
     );
     const enqueue = async (n: number) => {
-      const app = new pg.Pool({ connectionString: db.appUrl, max: options.tenants });
+      const app = makePool(db.appUrl, options.tenants);
       await enqueueBenchReplies(db.admin, app, tenants, n);
       await app.end();
       await db.admin.query("vacuum analyze");
