@@ -196,7 +196,15 @@ export interface LatencyResult {
   readonly maxMs: number | undefined;
   readonly httpP50Ms: number;
   readonly httpP99Ms: number;
+  /**
+   * Replies slower than the p99 goal by the second of the run they were answered in: clustered
+   * in a few seconds means a stall, spread out means steady contention.
+   */
+  readonly slowBySecond: Record<string, number>;
 }
+
+/** The latency goal's p99 bound; slower replies are counted by second (`slowBySecond`). */
+export const slowMs = 50;
 
 /**
  * Open loop at `rate` webhooks/s with a worker running: for each accepted webhook, the time
@@ -220,9 +228,16 @@ export async function measureLatency(
     );
     await receiver.waitForCount(result.ok, 60_000).catch(() => undefined);
     const latencies: number[] = [];
+    const firstAnswer = Math.min(...result.answers.map(([, answeredAt]) => answeredAt));
+    const slowBySecond: Record<string, number> = {};
     for (const [text, answeredAt] of result.answers) {
       const at = receiver.receivedAt(`echo: ${text}`);
-      if (at !== undefined) latencies.push(at - answeredAt);
+      if (at === undefined) continue;
+      latencies.push(at - answeredAt);
+      if (at - answeredAt > slowMs) {
+        const second = String(Math.floor((answeredAt - firstAnswer) / 1000));
+        slowBySecond[second] = (slowBySecond[second] ?? 0) + 1;
+      }
     }
     const ms = (q: number) => {
       const value = percentile(latencies, q);
@@ -239,6 +254,7 @@ export async function measureLatency(
       maxMs: ms(1),
       httpP50Ms: round(result.httpP50Ms, 2),
       httpP99Ms: round(result.httpP99Ms, 2),
+      slowBySecond,
     };
   } finally {
     await stopChild(load.child);

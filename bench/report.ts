@@ -117,7 +117,7 @@ export function formatTable(r: BenchResults): string {
     [
       "5. latency p90 / p99 / max",
       `${r.latency.p90Ms} / ${r.latency.p99Ms} / ${r.latency.maxMs} ms`,
-      `p99 goal ≤ 50 ms: ${goal((r.latency.p99Ms ?? Infinity) <= 50)}; ${r.latency.delivered}/${r.latency.accepted} delivered`,
+      `p99 goal ≤ 50 ms: ${goal((r.latency.p99Ms ?? Infinity) <= 50)}; ${r.latency.delivered}/${r.latency.accepted} delivered; over 50 ms by second of the run: ${JSON.stringify(r.latency.slowBySecond)}`,
     ],
     [
       `5. latency at ${r.latencyLight.rate}/s (¼ rate), p50 / p90 / p99`,
