@@ -50,12 +50,13 @@ export async function deliverOutbox(
   const rows = await claimOutboxBatch(db, job.tenantId, job.outboxId, deps.config.claimBatchSize);
   const state: BatchState = { sent: [], credentials: new Map() };
   const outcomes = new Map<string, DeliveryOutcome>();
-  await Promise.all(
+  const settled = await Promise.allSettled(
     rows.map(async (row) => {
       const outcome = await deliverRow(deps, db, row, state, signal);
       if (outcome) outcomes.set(row.id, outcome);
     }),
   );
+  // Mark what was sent even if recording another row's failure threw: those rows went out.
   const applied = await markSentBatch(db, job.tenantId, state.sent);
   for (const { claim, started, log } of state.sent) {
     if (applied.has(claim.outboxId)) {
@@ -67,6 +68,8 @@ export async function deliverOutbox(
       outcomes.set(claim.outboxId, "claim-lost");
     }
   }
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
   return rows.map((row) => outcomes.get(row.id) ?? "claim-lost");
 }
 
