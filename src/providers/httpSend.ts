@@ -40,8 +40,8 @@ export interface JsonResponse {
 export const maxResponseBytes = 256 * 1024;
 
 /**
- * POSTs and reads the answer, with node:http(s) on Node's global keep-alive agents: about twice
- * the requests per CPU second of fetch on the benchmark machine (BENCHMARKS.md). Redirects are
+ * POSTs and reads the answer, with node:http(s) on Node's global keep-alive agents: 1.5–3.7×
+ * the requests per second of fetch in a same-process comparison (BENCHMARKS.md). Redirects are
  * not followed (a 3xx is the provider's answer). Failures before an HTTP status arrives
  * (network errors, aborts) become transient DeliveryErrors; once the request may have left,
  * they are ambiguous. Error messages carry the label and an error code, never the URL or the

@@ -87,7 +87,7 @@ describe("sendOutbound with batches", () => {
       t.linkId,
     ]);
     expect(rows[0]).toMatchObject({ status: "paused" });
-    // The batch's sends go out together; nothing is sent again while the link is paused.
+    // The batch's sends go out together: each row was sent once before the link was paused.
     expect(receiver.requests).toHaveLength(5);
     for (const id of ids) {
       expect((await attemptsOf(db, id)).map((a) => a.error_class)).toEqual(["linkLevel"]);
