@@ -28,7 +28,8 @@ export interface BenchDatabase {
 }
 
 const DATABASE = "valinor_bench";
-const ROLES = {
+/** The bench database's role names (migration placeholders resolve to these). */
+export const BENCH_ROLES = {
   owner: "valinor_bench_owner",
   app: "valinor_bench_app",
   lookup: "valinor_bench_lookup",
@@ -55,9 +56,9 @@ export async function openBenchDatabase(databaseUrl: string | undefined): Promis
   }
   const password = randomBytes(12).toString("hex");
   const url = (user: string) => withUrlParts(rootUrl, { user, password, database: DATABASE });
-  const ownerUrl = url(ROLES.owner);
-  const appUrl = url(ROLES.app);
-  const roles = rolesFromUrls({ ownerUrl, appUrl, lookupRole: ROLES.lookup });
+  const ownerUrl = url(BENCH_ROLES.owner);
+  const appUrl = url(BENCH_ROLES.app);
+  const roles = rolesFromUrls({ ownerUrl, appUrl, lookupRole: BENCH_ROLES.lookup });
   const root = new pg.Client({ connectionString: rootUrl });
   await root.connect();
   const serverVersion = (await root.query<{ v: string }>("select version() as v")).rows[0]!.v;

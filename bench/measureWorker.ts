@@ -72,7 +72,7 @@ export async function measureWorkerRun(
     const deadline = Date.now() + 60_000 + jobs * 20;
     let doneAt: number;
     for (;;) {
-      if ((await jobCount(db)) === 0) {
+      if (await queueEmpty(db)) {
         doneAt = now();
         break;
       }
@@ -117,6 +117,19 @@ export async function jobCount(db: BenchDatabase): Promise<number> {
     "select count(*)::int as n from graphile_worker._private_jobs",
   );
   return rows[0]!.n;
+}
+
+/**
+ * Whether graphile-worker's queue is empty, polled every 10 ms while a run lasts: the first
+ * job by primary key, an index-only scan that steps over the entries of finished jobs. (A
+ * `count(*)` here read every live job 100 times a second, 20,000 of them at the start, and
+ * its PostgreSQL CPU was charged to the run being measured.)
+ */
+async function queueEmpty(db: BenchDatabase): Promise<boolean> {
+  const { rows } = await db.admin.query<{ empty: boolean }>(
+    "select (select id from graphile_worker._private_jobs order by id limit 1) is null as empty",
+  );
+  return rows[0]!.empty;
 }
 
 /** A Valinor worker process left running (for the latency phase); stop() returns its peak RSS. */

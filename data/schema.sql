@@ -26,6 +26,49 @@ SET row_security = off;
 ALTER SCHEMA public OWNER TO valinor_owner;
 
 --
+-- Name: enqueue_first_send_outbound(uuid); Type: FUNCTION; Schema: public; Owner: valinor_owner
+--
+
+CREATE FUNCTION public.enqueue_first_send_outbound(outbox_id uuid) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_row record;
+  v_job_id bigint;
+begin
+  select o.id, o.tenant_id, o.next_attempt_at into v_row
+  from public.channel_outbox o
+  where o.id = enqueue_first_send_outbound.outbox_id and o.status = 'pending'
+    and o.attempt_count = 0;
+  if not found then
+    raise exception 'no new pending outbox row % for the current tenant',
+      enqueue_first_send_outbound.outbox_id using errcode = 'P0002';
+  end if;
+  select j.id into v_job_id
+  from graphile_worker.add_job(
+    'sendOutbound',
+    json_build_object('tenantId', v_row.tenant_id, 'outboxId', v_row.id),
+    run_at := v_row.next_attempt_at,
+    job_key := 'sendOutbound:' || v_row.id::text,
+    max_attempts := 10,
+    job_key_mode := 'unsafe_dedupe'
+  ) j;
+  return v_job_id;
+end;
+$$;
+
+
+ALTER FUNCTION public.enqueue_first_send_outbound(outbox_id uuid) OWNER TO valinor_owner;
+
+--
+-- Name: FUNCTION enqueue_first_send_outbound(outbox_id uuid); Type: COMMENT; Schema: public; Owner: valinor_owner
+--
+
+COMMENT ON FUNCTION public.enqueue_first_send_outbound(outbox_id uuid) IS 'The sendOutbound job of a just-inserted outbox row of the current tenant (no job can hold its key yet).';
+
+
+--
 -- Name: enqueue_send_outbound(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: valinor_owner
 --
 
@@ -265,28 +308,50 @@ CREATE FUNCTION public.outbox_claim_batch(p_tenant_id uuid, p_outbox_id uuid, p_
 #variable_conflict use_column
 declare
   v_link uuid;
-  v_companion uuid;
+  v_companions uuid[];
 begin
   return query select * from public.outbox_claim(p_tenant_id, p_outbox_id);
   if not found or p_limit <= 1 then
     return;
   end if;
   select o.channel_link_id into v_link from public.channel_outbox o where o.id = p_outbox_id;
-  for v_companion in
+  select array_agg(c.id) into v_companions
+  from (
     select o.id from public.channel_outbox o
     where o.channel_link_id = v_link and o.status = 'pending' and o.next_attempt_at <= now()
       and o.id <> p_outbox_id
+      and not exists (
+        select 1 from public.channel_outbox earlier
+        where earlier.channel_message_id = o.channel_message_id
+          and earlier.part_index < o.part_index
+          and earlier.status <> 'sent'
+      )
     order by o.next_attempt_at, o.id
     limit p_limit - 1
-    for update skip locked
-  loop
-    return query select * from public.outbox_claim(p_tenant_id, v_companion);
-    if found then
-      -- Its job would only find the row taken; a job already fetched by a worker stays and
-      -- finds nothing to claim (remove_job clears its key so it is never retried).
-      perform graphile_worker.remove_job('sendOutbound:' || v_companion::text);
-    end if;
-  end loop;
+    for update of o skip locked
+  ) c;
+  if v_companions is null then
+    return;
+  end if;
+  return query
+  with claimed as (
+    update public.channel_outbox o
+    set status = 'sending',
+      locked_at = now(),
+      claim_token = gen_random_uuid(),
+      attempt_count = o.attempt_count + 1,
+      updated_at = now()
+    where o.id = any (v_companions)
+    returning o.*
+  )
+  select c.id, c.tenant_id, c.channel_message_id, c.part_index, c.channel_link_id, c.provider,
+    c.conversation_id, c.thread_ref, c.content, c.attempt_count, c.max_attempts, c.claim_token,
+    c.locked_at, c.created_at, now(), l.external_account_id, l.outbound_credentials, l.settings
+  from claimed c join public.channel_links l on l.id = c.channel_link_id
+  order by c.next_attempt_at, c.id;
+  -- Their jobs would only find the rows taken; a job already fetched by a worker stays and
+  -- finds nothing to claim (remove_job clears its key so it is never retried).
+  perform graphile_worker.remove_job('sendOutbound:' || c.id::text) from unnest(v_companions) c (id);
 end;
 $$;
 
@@ -349,7 +414,7 @@ begin
     returning id, part_index
   )
   select array_agg(i.id order by i.part_index) into v_ids from inserted i;
-  perform public.enqueue_send_outbound(v_ids[1]);
+  perform public.enqueue_first_send_outbound(v_ids[1]);
   return v_ids;
 end;
 $$;
@@ -505,19 +570,40 @@ CREATE FUNCTION public.outbox_mark_sent_batch(p_tenant_id uuid, p_outbox_ids uui
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 declare
-  v_applied uuid[] := '{}';
+  v_applied uuid[];
 begin
   if cardinality(p_outbox_ids) is distinct from cardinality(p_claim_tokens)
     or cardinality(p_outbox_ids) is distinct from cardinality(p_provider_message_ids)
     or cardinality(p_outbox_ids) is distinct from cardinality(p_started_ats) then
     raise exception 'outbox_mark_sent_batch: arrays of different lengths' using errcode = '22023';
   end if;
-  for i in 1 .. coalesce(cardinality(p_outbox_ids), 0) loop
-    if public.outbox_mark_sent(p_tenant_id, p_outbox_ids[i], p_claim_tokens[i],
-        p_provider_message_ids[i], p_started_ats[i]) then
-      v_applied := v_applied || p_outbox_ids[i];
-    end if;
-  end loop;
+  perform public.outbox_enter_tenant(p_tenant_id);
+  with batch as (
+    select * from unnest(p_outbox_ids, p_claim_tokens, p_provider_message_ids, p_started_ats)
+      as b (outbox_id, claim_token, provider_message_id, started_at)
+  ),
+  marked as (
+    update public.channel_outbox o
+    set status = 'sent', sent_at = now(), provider_message_id = b.provider_message_id,
+      claim_token = null, locked_at = null, last_error = null, updated_at = now()
+    from batch b
+    where o.id = b.outbox_id and o.claim_token = b.claim_token
+    returning o.id, o.attempt_count, b.started_at
+  ),
+  attempts as (
+    insert into public.channel_outbox_attempts
+      (tenant_id, outbox_id, attempt_number, started_at, outcome, ambiguous, duration_ms)
+    select p_tenant_id, m.id, greatest(m.attempt_count, 1), m.started_at, 'sent', false,
+      greatest(0, (extract(epoch from (clock_timestamp() - m.started_at)) * 1000)::integer)
+    from marked m
+  )
+  select coalesce(array_agg(m.id), '{}') into v_applied from marked m;
+  perform public.enqueue_send_outbound(next_part.id)
+  from public.channel_outbox done
+  join public.channel_outbox next_part
+    on next_part.channel_message_id = done.channel_message_id
+    and next_part.part_index = done.part_index + 1
+  where done.id = any (v_applied) and next_part.status = 'pending';
   return v_applied;
 end;
 $$;
@@ -1060,13 +1146,6 @@ CREATE INDEX channel_outbox_channel_link_id_idx ON public.channel_outbox USING b
 
 
 --
--- Name: channel_outbox_channel_message_id_idx; Type: INDEX; Schema: public; Owner: valinor_owner
---
-
-CREATE INDEX channel_outbox_channel_message_id_idx ON public.channel_outbox USING btree (channel_message_id);
-
-
---
 -- Name: channel_outbox_link_due_idx; Type: INDEX; Schema: public; Owner: valinor_owner
 --
 
@@ -1203,6 +1282,14 @@ CREATE POLICY tenant_isolation ON public.channel_outbox_attempts USING ((tenant_
 REVOKE USAGE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO valinor_app;
 GRANT USAGE ON SCHEMA public TO valinor_lookup;
+
+
+--
+-- Name: FUNCTION enqueue_first_send_outbound(outbox_id uuid); Type: ACL; Schema: public; Owner: valinor_owner
+--
+
+REVOKE ALL ON FUNCTION public.enqueue_first_send_outbound(outbox_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.enqueue_first_send_outbound(outbox_id uuid) TO valinor_app;
 
 
 --

@@ -219,6 +219,7 @@ describe("SECURITY DEFINER functions", () => {
       [[TEST_ROLES.owner, TEST_ROLES.app, TEST_ROLES.lookup]],
     );
     expect(rows.map((row) => row.name)).toEqual([
+      "enqueue_first_send_outbound",
       "enqueue_send_outbound",
       "migration_status",
       "outbox_depth",

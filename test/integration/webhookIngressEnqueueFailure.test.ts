@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "../helpers/testDatabase.t
 import { TEST_ROLES } from "../helpers/testRoles.ts";
 
 const secret = `whsec_${Buffer.alloc(24, 3).toString("base64")}`;
-const enqueueFunction = "public.enqueue_send_outbound(uuid, timestamptz)";
+const enqueueFunction = "public.enqueue_first_send_outbound(uuid)";
 
 let db: TestDatabase;
 let app: TestApp;

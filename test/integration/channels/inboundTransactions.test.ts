@@ -21,7 +21,7 @@ const functions = [
   "public.inbound_record_executed(uuid, uuid, timestamptz, text[], integer)",
   "public.outbox_enqueue_reply(uuid, uuid, uuid, text, text, text, text[], integer)",
 ];
-const enqueueFunction = "public.enqueue_send_outbound(uuid, timestamptz)";
+const enqueueFunction = "public.enqueue_first_send_outbound(uuid)";
 const leaseMs = 60_000;
 
 let db: TestDatabase;

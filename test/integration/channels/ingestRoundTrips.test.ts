@@ -14,7 +14,7 @@ import { TEST_ROLES } from "../../helpers/testRoles.ts";
 // ReadyForQuery). pool.query goes through the client's query, so wrapping it sees everything.
 
 const secret = `whsec_${Buffer.alloc(24, 5).toString("base64")}`;
-const enqueueFunction = "public.enqueue_send_outbound(uuid, timestamptz)";
+const enqueueFunction = "public.enqueue_first_send_outbound(uuid)";
 
 let db: TestDatabase;
 let pool: pg.Pool;

@@ -101,6 +101,21 @@ describe("enqueue and claim", () => {
     expect(await jobCount()).toBe(jobsBefore);
   });
 
+  it("adds a first job only for a row never attempted (its key cannot be held yet)", async () => {
+    const { outboxId } = await enqueueReply(db, a);
+    const first = (client: { query: (sql: string, values: unknown[]) => Promise<unknown> }) =>
+      client.query("select public.enqueue_first_send_outbound($1)", [outboxId]);
+    const claimed = await claimOutbox(owner(), a.tenantId, outboxId);
+    expect(await markRetry(owner(), claimOf(claimed!), { delayMs: 0 }, transient)).toBe(true);
+    expect(await outboxRow(db, outboxId)).toMatchObject({ status: "pending", attempt_count: 1 });
+    await expect(withTenant(db.pools.app, a.tenantId, first)).rejects.toMatchObject({
+      code: "P0002",
+    });
+    await expect(withTenant(db.pools.app, b.tenantId, first)).rejects.toMatchObject({
+      code: "P0002",
+    });
+  });
+
   it("refuses a second reply for the same message", async () => {
     const { messageId } = await enqueueReply(db, a);
     await expect(
