@@ -50,6 +50,32 @@ export function postgresCpuSeconds(postmasterPid: number | undefined): number {
   return total;
 }
 
+/**
+ * The machine's busy CPU seconds (every process, and time stolen by the hypervisor) and its
+ * elapsed CPU seconds (busy + idle + I/O wait), from /proc/stat's first line.
+ */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
+  // cpu user nice system idle iowait irq softirq steal (guest time is already in user)
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number) as [number, number, number, number, number, number, number, number];
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy: busy / ticksPerSecond, total: (busy + idle + iowait) / ticksPerSecond };
+}
+
+/** The share of the machine's CPU time that was busy between `start()` and the returned call. */
+export function machineBusyMeter(): () => number {
+  const before = machineCpuSeconds();
+  return () => {
+    const after = machineCpuSeconds();
+    const total = after.total - before.total;
+    return total > 0 ? (after.busy - before.busy) / total : 0;
+  };
+}
+
 function readdirPids(): number[] {
   return readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))

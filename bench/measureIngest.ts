@@ -15,6 +15,7 @@ import {
   type CpuCost,
   cpuCost,
   cpuMeter,
+  machineBusyMeter,
   postgresCpuSeconds,
   processCpuSeconds,
 } from "./cpuTime.ts";
@@ -196,6 +197,10 @@ export interface LatencyResult {
   readonly maxMs: number | undefined;
   readonly httpP50Ms: number;
   readonly httpP99Ms: number;
+  /** Seconds at the same rate before the measured run, not counted (connections, JIT). */
+  readonly warmupSeconds: number;
+  /** Share of the machine's CPU time busy during the measured run (all processes, steal). */
+  readonly machineBusy: number;
   /**
    * Replies slower than the p99 goal by the second of the run they were answered in: clustered
    * in a few seconds means a stall, spread out means steady contention.
@@ -203,12 +208,17 @@ export interface LatencyResult {
   readonly slowBySecond: Record<string, number>;
 }
 
+/** The echo agent's reply texts for a load run's accepted webhooks. */
+const replyTexts = (run: LoadResult) => run.answers.map(([text]) => `echo: ${text}`);
+
 /** The latency goal's p99 bound; slower replies are counted by second (`slowBySecond`). */
 export const slowMs = 50;
 
 /**
  * Open loop at `rate` webhooks/s with a worker running: for each accepted webhook, the time
  * from its 200 answer (load generator's clock) to the fake provider receiving its reply.
+ * A warm-up at the same rate (a sixth of the run, at least 1 s) comes first and is not
+ * counted: pools open their connections and V8 compiles the hot path there.
  */
 export async function measureLatency(
   app: BenchApp,
@@ -219,14 +229,24 @@ export async function measureLatency(
 ): Promise<LatencyResult> {
   const load = await startLoad();
   try {
-    receiver.reset();
     const links = tenants.map(({ linkId, secret }) => ({ linkId, secret }));
+    const warmupSeconds = Math.max(1, Math.round(seconds / 6));
+    const warmup = await runLoad(
+      load,
+      { baseUrl: app.url, links, mode: "open", concurrency: 0, rate, prefix: "warm-up " },
+      warmupSeconds,
+    );
+    // Every warm-up reply (requests still in flight at its end included) is in before the run.
+    await receiver.waitForTexts(replyTexts(warmup), 60_000).catch(() => undefined);
+    receiver.reset();
+    const busy = machineBusyMeter();
     const result = await runLoad(
       load,
       { baseUrl: app.url, links, mode: "open", concurrency: 0, rate, prefix: "latency " },
       seconds,
     );
-    await receiver.waitForCount(result.ok, 60_000).catch(() => undefined);
+    const machineBusy = busy();
+    await receiver.waitForTexts(replyTexts(result), 60_000).catch(() => undefined);
     const latencies: number[] = [];
     const firstAnswer = Math.min(...result.answers.map(([, answeredAt]) => answeredAt));
     const slowBySecond: Record<string, number> = {};
@@ -254,6 +274,8 @@ export async function measureLatency(
       maxMs: ms(1),
       httpP50Ms: round(result.httpP50Ms, 2),
       httpP99Ms: round(result.httpP99Ms, 2),
+      warmupSeconds,
+      machineBusy: round(machineBusy, 2),
       slowBySecond,
     };
   } finally {

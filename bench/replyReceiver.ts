@@ -10,6 +10,8 @@ export interface ReplyReceiver {
   receivedAt(text: string): number | undefined;
   /** Resolves when `count()` reaches `n`; rejects after `timeoutMs`. */
   waitForCount(n: number, timeoutMs: number): Promise<void>;
+  /** Resolves when a reply carrying each of `texts` has come; rejects after `timeoutMs`. */
+  waitForTexts(texts: readonly string[], timeoutMs: number): Promise<void>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -18,6 +20,22 @@ export async function startReplyReceiver(): Promise<ReplyReceiver> {
   let received = 0;
   const times = new Map<string, number>();
   let waiters: Array<() => void> = [];
+  /** Resolves once `done()` holds, checked on every reply; rejects after `timeoutMs`. */
+  const waitUntil = (done: () => boolean, timeoutMs: number, expected: () => string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        waiters = waiters.filter((waiter) => waiter !== check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((waiter) => waiter !== check);
+        reject(new Error(`receiver: expected ${expected()} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.push(check);
+      check();
+    });
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -43,22 +61,19 @@ export async function startReplyReceiver(): Promise<ReplyReceiver> {
     count: () => received,
     receivedAt: (text) => times.get(text),
     waitForCount(n, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (received < n) return;
-          clearTimeout(timer);
-          waiters = waiters.filter((waiter) => waiter !== check);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          waiters = waiters.filter((waiter) => waiter !== check);
-          reject(
-            new Error(`receiver: expected ${n} replies within ${timeoutMs} ms, got ${received}`),
-          );
-        }, timeoutMs);
-        waiters.push(check);
-        check();
-      });
+      return waitUntil(
+        () => received >= n,
+        timeoutMs,
+        () => `${n} replies, got ${received}`,
+      );
+    },
+    waitForTexts(texts, timeoutMs) {
+      const missing = () => texts.filter((text) => !times.has(text)).length;
+      return waitUntil(
+        () => missing() === 0,
+        timeoutMs,
+        () => `${texts.length} given replies, ${missing()} missing`,
+      );
     },
     reset() {
       received = 0;

@@ -59,6 +59,12 @@ function cpuRow(
 }
 const goal = (ok: boolean) => (ok ? "met" : "NOT met");
 
+const cpuMs = (cost: CpuCost) => Object.values(cost.msPerUnit).reduce((sum, ms) => sum + ms, 0);
+
+/** The share of the machine's CPUs a webhook rate needs: each webhook is ingested and delivered. */
+const cpuShare = (r: BenchResults, rate: number) =>
+  (rate * (cpuMs(r.ingest.cpu) + cpuMs(r.delivery.cpu))) / 1000 / r.machine.cpus;
+
 /** The results as a Markdown table (printed, and pasted into BENCHMARKS.md). */
 export function formatTable(r: BenchResults): string {
   const g = r.growth;
@@ -112,7 +118,12 @@ export function formatTable(r: BenchResults): string {
     [
       `5. latency ${r.latency.rate}/s, 200 answer → reply received, p50`,
       `${r.latency.p50Ms} ms`,
-      `goal ≤ 10 ms: ${goal((r.latency.p50Ms ?? Infinity) <= 10)}; at ${r.latency.rate}/s for ${r.latency.seconds} s`,
+      `goal ≤ 10 ms: ${goal((r.latency.p50Ms ?? Infinity) <= 10)}; at ${r.latency.rate}/s for ${r.latency.seconds} s after ${r.latency.warmupSeconds} s of warm-up; machine CPU busy ${r.latency.machineBusy}`,
+    ],
+    [
+      `5. CPU that ${r.latency.rate}/s needs`,
+      `${round2(cpuShare(r, r.latency.rate))} of the machine`,
+      `at the costs measured in 2 and 4 (${round2(cpuMs(r.ingest.cpu))} ms per webhook + ${round2(cpuMs(r.delivery.cpu))} ms per reply) on ${r.machine.cpus} CPUs; ${r.latencyLight.rate}/s needs ${round2(cpuShare(r, r.latencyLight.rate))}`,
     ],
     [
       "5. latency p90 / p99 / max",
@@ -122,7 +133,7 @@ export function formatTable(r: BenchResults): string {
     [
       `5. latency at ${r.latencyLight.rate}/s (¼ rate), p50 / p90 / p99`,
       `${r.latencyLight.p50Ms} / ${r.latencyLight.p90Ms} / ${r.latencyLight.p99Ms} ms`,
-      `reference: the same path on an unsaturated machine; ${r.latencyLight.delivered}/${r.latencyLight.accepted} delivered`,
+      `reference: the same path on an unsaturated machine; ${r.latencyLight.delivered}/${r.latencyLight.accepted} delivered; machine CPU busy ${r.latencyLight.machineBusy}`,
     ],
     [
       "6. delivery, no history",
