@@ -60,7 +60,10 @@ export async function deliverOutbox(
   const applied = await markSentBatch(db, job.tenantId, state.sent);
   for (const { claim, started, log } of state.sent) {
     if (applied.has(claim.outboxId)) {
-      log().info({ durationMs: Math.round(performance.now() - started) }, "reply sent");
+      // Checked first: the row's child logger would be built just to drop the line.
+      if (deps.logger.isLevelEnabled("info")) {
+        log().info({ durationMs: Math.round(performance.now() - started) }, "reply sent");
+      }
       outcomes.set(claim.outboxId, "sent");
     } else {
       // Recovery took the row back while we were sending: it will be sent again (at-least-once).

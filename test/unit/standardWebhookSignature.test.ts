@@ -29,6 +29,21 @@ describe("Standard Webhooks signature", () => {
     expect(signStandardWebhook(secret, id, timestamp, Buffer.from(body))).toBe(expected);
   });
 
+  it("keys each secret's signatures by that secret, past the key cache's bound", () => {
+    const others = Array.from(
+      { length: 1_100 },
+      (_, i) => `whsec_${Buffer.from(`other secret ${i}`).toString("base64")}`,
+    );
+    const signatures = new Set(
+      others.map((other) => signStandardWebhook(other, id, timestamp, body)),
+    );
+    expect(signatures.size).toBe(others.length);
+    expect(signatures.has(expected)).toBe(false);
+    // The specification's key was evicted long ago, and is derived again the same.
+    expect(signStandardWebhook(secret, id, timestamp, body)).toBe(expected);
+    expect(verify({ secret: others[0] })).toEqual({ ok: false, reason: "no_matching_signature" });
+  });
+
   it("accepts the valid signature within the tolerance in both directions", () => {
     expect(verify()).toEqual({ ok: true });
     expect(verify({ now: at(timestamp + 299) })).toEqual({ ok: true });

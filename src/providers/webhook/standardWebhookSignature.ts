@@ -1,4 +1,10 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import {
+  createHash,
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  timingSafeEqual,
+} from "node:crypto";
 
 // Standard Webhooks (https://www.standardwebhooks.com): HMAC-SHA256 over `${id}.${timestamp}.${body}`,
 // keyed with the base64 part of a `whsec_<base64>` secret, sent as space-separated `v1,<base64>` entries.
@@ -15,8 +21,27 @@ export function decodeStandardWebhookSecret(secret: string): Buffer {
   return key;
 }
 
+/**
+ * HMAC keys by secret, as KeyObjects: Node 24's createHmac spends ~60 µs recognising a Buffer
+ * key and ~7 µs a KeyObject (measured here), on every webhook sent and verified. Indexed by the
+ * secret's SHA-256, so no secret sits in the JS heap; bounded, the oldest entry goes first.
+ */
+const hmacKeys = new Map<string, KeyObject>();
+const hmacKeyLimit = 1024;
+
+function hmacKey(secret: string): KeyObject {
+  const id = createHash("sha256").update(secret).digest("base64");
+  let key = hmacKeys.get(id);
+  if (!key) {
+    key = createSecretKey(decodeStandardWebhookSecret(secret));
+    if (hmacKeys.size >= hmacKeyLimit) hmacKeys.delete(hmacKeys.keys().next().value as string);
+    hmacKeys.set(id, key);
+  }
+  return key;
+}
+
 function computeSignature(
-  key: Buffer,
+  key: KeyObject,
   id: string,
   timestampSeconds: number | string,
   body: string | Buffer,
@@ -33,8 +58,7 @@ export function signStandardWebhook(
   timestampSeconds: number,
   body: string | Buffer,
 ): string {
-  const key = decodeStandardWebhookSecret(secret);
-  return `v1,${computeSignature(key, id, timestampSeconds, body).toString("base64")}`;
+  return `v1,${computeSignature(hmacKey(secret), id, timestampSeconds, body).toString("base64")}`;
 }
 
 export type StandardWebhookVerification =
@@ -73,12 +97,7 @@ export function verifyStandardWebhook(
   if (Math.abs(nowSeconds - Number(timestamp)) > tolerance) {
     return { ok: false, reason: "timestamp_out_of_tolerance" };
   }
-  const expected = computeSignature(
-    decodeStandardWebhookSecret(input.secret),
-    id,
-    timestamp,
-    input.body,
-  );
+  const expected = computeSignature(hmacKey(input.secret), id, timestamp, input.body);
   let matched = false;
   // Check every entry (no early exit) so timing does not reveal which entry matched.
   for (const entry of signatureHeader.split(" ")) {
