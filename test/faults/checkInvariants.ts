@@ -162,8 +162,16 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
       if (limited.fault !== "rateLimited" || limited.retryAfterMs === undefined) continue;
       const gap = received[i + 1]!.request.receivedAt.getTime() - limited.answeredAt;
       if (gap < limited.retryAfterMs - 2) {
+        // The evidence: every receipt (ms from the first) and every recorded attempt of the row.
+        const first = received[0]!.request.receivedAt.getTime();
+        const timeline = received
+          .map((r) => `${r.fault}@${r.request.receivedAt.getTime() - first}`)
+          .join(" ");
+        const recorded = (attemptsByRow.get(row.id) ?? [])
+          .map((a) => `${a.attempt_number}:${a.outcome}${a.ambiguous ? "?" : ""}`)
+          .join(" ");
         undercut.push(
-          `${row.id}: retried ${gap} ms after a Retry-After of ${limited.retryAfterMs} ms`,
+          `${row.id}: retried ${gap} ms after a Retry-After of ${limited.retryAfterMs} ms (received ${timeline}; attempts ${recorded})`,
         );
       }
     }
@@ -201,6 +209,11 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
       deadButDelivered,
       maxAttemptCount: Math.max(0, ...outbox.map((r) => r.attempt_count)),
       maxSendingMs: Math.max(0, ...durations),
+      // A live worker's longest claim-to-mark: beyond OUTBOX_STALE_SENDING_MS recovery takes it.
+      maxMarkedSendingMs: Math.max(
+        0,
+        ...attempts.filter((a) => a.outcome !== "abandoned").map((a) => a.duration_ms),
+      ),
       maxAbandonedSendingMs: Math.max(
         0,
         ...attempts.filter((a) => a.outcome === "abandoned").map((a) => a.duration_ms),
