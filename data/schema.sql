@@ -328,8 +328,7 @@ begin
           and earlier.part_index < o.part_index
           and earlier.status <> 'sent'
       ))
-    -- Due order alone, so an index on next_attempt_at yields it and the LIMIT stops early.
-    order by o.next_attempt_at
+    order by o.next_attempt_at, o.id
     limit p_limit - 1
     for update of o skip locked
   ) c;
