@@ -19,6 +19,7 @@ import { type NodeLaunch, nodeScript } from "./childProcesses.ts";
 import { measureIngest, measureLatency, startBenchApp } from "./measureIngest.ts";
 import { measureWorkerRun, startWorker } from "./measureWorker.ts";
 import { startReplyReceiver } from "./replyReceiver.ts";
+import { runScript } from "./runScript.ts";
 import { median } from "./stats.ts";
 
 interface Row {
@@ -163,7 +164,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack : error);
-  process.exitCode = 1;
-});
+runScript(main);

@@ -10,6 +10,7 @@ import { openBenchDatabase } from "./benchDatabase.ts";
 import { createBenchTenants, enqueueBenchReplies } from "./benchFixtures.ts";
 import { measureWorkerRun } from "./measureWorker.ts";
 import { startReplyReceiver } from "./replyReceiver.ts";
+import { runScript } from "./runScript.ts";
 import { median } from "./stats.ts";
 
 const workerVariants: Record<string, Record<string, string>> = {
@@ -93,7 +94,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack : error);
-  process.exitCode = 1;
-});
+runScript(main);

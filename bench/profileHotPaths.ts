@@ -18,6 +18,7 @@ import type { CpuCost } from "./cpuTime.ts";
 import { measureIngest, startBenchApp } from "./measureIngest.ts";
 import { measureWorkerRun } from "./measureWorker.ts";
 import { startReplyReceiver } from "./replyReceiver.ts";
+import { runScript } from "./runScript.ts";
 import { round } from "./stats.ts";
 
 interface StatementRow {
@@ -156,7 +157,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack : error);
-  process.exitCode = 1;
-});
+runScript(main);

@@ -17,6 +17,7 @@ import { measureSendFloor } from "./measureSend.ts";
 import { measureWorkerRun, startWorker } from "./measureWorker.ts";
 import { startReplyReceiver } from "./replyReceiver.ts";
 import { type BenchResults, formatTable } from "./report.ts";
+import { runScript } from "./runScript.ts";
 import { round } from "./stats.ts";
 
 const log = (line: string) => console.log(line);
@@ -194,7 +195,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack : error);
-  process.exitCode = 1;
-});
+runScript(main);
