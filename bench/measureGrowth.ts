@@ -91,7 +91,7 @@ export async function measureGrowth(
 }
 
 /** Deletes what is not history (the benchmark's own replies and their jobs). */
-async function clearActiveWork(db: BenchDatabase): Promise<void> {
+export async function clearActiveWork(db: BenchDatabase): Promise<void> {
   await db.admin.query(
     "delete from public.channel_messages where external_message_id not like 'history-%'",
   );

@@ -1,0 +1,57 @@
+// `node bench/compareGrowth.ts [--replies N] [--history N]`: bench item 6's delivery runs
+// interleaved on one database — no history, then N historical `sent` rows twice, then no history
+// again (the history truncated) — to tell the cost of history from the run-to-run noise of a
+// shared machine. Prints the rate and the CPU per reply of each run.
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { makeSecretBox } from "../src/crypto/secretBox.ts";
+import { makePool } from "../src/db/pools.ts";
+import { openBenchDatabase } from "./benchDatabase.ts";
+import { createBenchTenants, enqueueBenchReplies, insertHistory } from "./benchFixtures.ts";
+import { clearActiveWork } from "./measureGrowth.ts";
+import { measureWorkerRun } from "./measureWorker.ts";
+import { startReplyReceiver } from "./replyReceiver.ts";
+import { runScript } from "./runScript.ts";
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      replies: { type: "string", default: "20000" },
+      history: { type: "string", default: "1000000" },
+    },
+  });
+  const replies = Number(values.replies);
+  const history = Number(values.history);
+  const secretsKey = randomBytes(32).toString("base64");
+  const env = { LOG_LEVEL: "warn", SECRETS_KEY: secretsKey };
+  const db = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
+  const receiver = await startReplyReceiver();
+  try {
+    const tenants = await createBenchTenants(db.admin, makeSecretBox(secretsKey), 10, receiver.url);
+    const run = async (label: string) => {
+      const app = makePool(db.appUrl, 10);
+      await enqueueBenchReplies(db.admin, app, tenants, replies);
+      await app.end();
+      await db.admin.query("vacuum analyze");
+      const delivery = await measureWorkerRun(db, env, "valinor", replies);
+      await clearActiveWork(db);
+      console.log(
+        `${label}: ${delivery.perSecond} replies/s, CPU ms/reply ${JSON.stringify(delivery.cpu.msPerUnit)}`,
+      );
+    };
+    await run("no history (1)");
+    await insertHistory(db.admin, tenants, history);
+    await db.admin.query("vacuum analyze");
+    await db.admin.query("checkpoint");
+    await run(`${history} history (1)`);
+    await run(`${history} history (2)`);
+    await db.resetWork();
+    await db.admin.query("checkpoint");
+    await run("no history (2)");
+  } finally {
+    await receiver.close();
+    await db.stop();
+  }
+}
+
+runScript(main);
