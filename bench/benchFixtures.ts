@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { SecretBox } from "../src/crypto/secretBox.ts";
+import { makePool } from "../src/db/pools.ts";
 import { withTenant } from "../src/db/withTenant.ts";
 import { enqueueOutbound } from "../src/outbox/enqueueOutbound.ts";
+import type { BenchDatabase } from "./benchDatabase.ts";
 
 export interface BenchTenant {
   readonly tenantId: string;
@@ -36,14 +38,29 @@ export async function createBenchTenants(
 /**
  * `total` replies spread evenly over the tenants, enqueued the way the app does it:
  * enqueueOutbound on the app role inside the tenant's transaction (messages are bulk-inserted
- * as the superuser first). Reply i carries the text `${prefix}${i}`.
+ * as the superuser first), over a pool of its own, one connection per tenant. Reply i carries
+ * the text `${prefix}${i}`.
  */
 export async function enqueueBenchReplies(
+  db: BenchDatabase,
+  tenants: readonly BenchTenant[],
+  total: number,
+  prefix = "bench reply ",
+): Promise<void> {
+  const app = makePool(db.appUrl, tenants.length);
+  try {
+    await enqueueOver(db.admin, app, tenants, total, prefix);
+  } finally {
+    await app.end();
+  }
+}
+
+async function enqueueOver(
   admin: pg.Pool,
   app: pg.Pool,
   tenants: readonly BenchTenant[],
   total: number,
-  prefix = "bench reply ",
+  prefix: string,
 ): Promise<void> {
   const perTenant = Math.ceil(total / tenants.length);
   await Promise.all(

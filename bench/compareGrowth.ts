@@ -5,7 +5,6 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { makeSecretBox } from "../src/crypto/secretBox.ts";
-import { makePool } from "../src/db/pools.ts";
 import { openBenchDatabase } from "./benchDatabase.ts";
 import { createBenchTenants, enqueueBenchReplies, insertHistory } from "./benchFixtures.ts";
 import { clearActiveWork } from "./measureGrowth.ts";
@@ -29,9 +28,7 @@ async function main() {
   try {
     const tenants = await createBenchTenants(db.admin, makeSecretBox(secretsKey), 10, receiver.url);
     const run = async (label: string) => {
-      const app = makePool(db.appUrl, 10);
-      await enqueueBenchReplies(db.admin, app, tenants, replies);
-      await app.end();
+      await enqueueBenchReplies(db, tenants, replies);
       await db.admin.query("vacuum analyze");
       const delivery = await measureWorkerRun(db, env, "valinor", replies);
       await clearActiveWork(db);

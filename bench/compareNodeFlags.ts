@@ -12,7 +12,6 @@ import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { makeSecretBox } from "../src/crypto/secretBox.ts";
-import { makePool } from "../src/db/pools.ts";
 import { openBenchDatabase } from "./benchDatabase.ts";
 import { createBenchTenants, enqueueBenchReplies } from "./benchFixtures.ts";
 import { type NodeLaunch, nodeScript } from "./childProcesses.ts";
@@ -86,9 +85,7 @@ async function main() {
     const tenants = await createBenchTenants(db.admin, makeSecretBox(secretsKey), 10, receiver.url);
     for (let round = 0; round < rounds; round += 1) {
       for (const [name, launch] of Object.entries(variants)) {
-        const app = makePool(db.appUrl, 10);
-        await enqueueBenchReplies(db.admin, app, tenants, replies);
-        await app.end();
+        await enqueueBenchReplies(db, tenants, replies);
         await db.admin.query("vacuum analyze");
         receiver.reset();
         const delivery = await measureWorkerRun(db, env, "valinor", replies, launch);

@@ -5,7 +5,6 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { makeSecretBox } from "../src/crypto/secretBox.ts";
-import { makePool } from "../src/db/pools.ts";
 import { openBenchDatabase } from "./benchDatabase.ts";
 import { createBenchTenants, enqueueBenchReplies } from "./benchFixtures.ts";
 import { measureWorkerRun } from "./measureWorker.ts";
@@ -56,9 +55,7 @@ async function main() {
   try {
     const tenants = await createBenchTenants(db.admin, makeSecretBox(secretsKey), 10, receiver.url);
     const enqueue = async () => {
-      const app = makePool(db.appUrl, 10);
-      await enqueueBenchReplies(db.admin, app, tenants, jobs);
-      await app.end();
+      await enqueueBenchReplies(db, tenants, jobs);
       await db.admin.query("vacuum analyze");
     };
     for (let round = 0; round < rounds; round += 1) {

@@ -53,9 +53,7 @@ export async function measureGrowth(
   try {
     await db.resetWork();
     const point = async (historyRows: number): Promise<GrowthPoint> => {
-      const app = makePool(db.appUrl, 10);
-      await enqueueBenchReplies(db.admin, app, tenants, options.replies);
-      await app.end();
+      await enqueueBenchReplies(db, tenants, options.replies);
       const delivery = await measureWorkerRun(db, env, "valinor", options.replies);
       await clearActiveWork(db);
       const claim = await claimLatency(db, owner, tenants, options.claimSamples);
@@ -108,9 +106,7 @@ async function claimLatency(
   tenants: readonly BenchTenant[],
   samples: number,
 ): Promise<ClaimLatency> {
-  const app = makePool(db.appUrl, 10);
-  await enqueueBenchReplies(db.admin, app, tenants, samples, "claim sample ");
-  await app.end();
+  await enqueueBenchReplies(db, tenants, samples, "claim sample ");
   const { rows } = await db.admin.query<{ id: string; tenant_id: string }>(
     "select id, tenant_id from public.channel_outbox where status = 'pending'",
   );

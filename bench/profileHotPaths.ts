@@ -11,7 +11,6 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { makeSecretBox } from "../src/crypto/secretBox.ts";
-import { makePool } from "../src/db/pools.ts";
 import { BENCH_ROLES, type BenchDatabase, openBenchDatabase } from "./benchDatabase.ts";
 import { createBenchTenants, enqueueBenchReplies } from "./benchFixtures.ts";
 import type { CpuCost } from "./cpuTime.ts";
@@ -128,9 +127,7 @@ async function main() {
     console.log(`${db.serverVersion.split(" on ")[0]}; statement statistics: ${statements}`);
     const tenants = await createBenchTenants(db.admin, makeSecretBox(secretsKey), 10, receiver.url);
     for (let round = 1; round <= rounds; round++) {
-      const app = makePool(db.appUrl, 10);
-      await enqueueBenchReplies(db.admin, app, tenants, replies);
-      await app.end();
+      await enqueueBenchReplies(db, tenants, replies);
       await db.admin.query("vacuum analyze");
       await resetStatistics(db, statements);
       const delivery = await measureWorkerRun(db, env, "valinor", replies);

@@ -6,7 +6,6 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { dirname } from "node:path";
 import { loadConfig } from "../src/config/config.ts";
 import { makeSecretBox } from "../src/crypto/secretBox.ts";
-import { makePool } from "../src/db/pools.ts";
 import { openBenchDatabase } from "./benchDatabase.ts";
 import { createBenchTenants, enqueueBenchReplies } from "./benchFixtures.ts";
 import { parseBenchOptions } from "./benchOptions.ts";
@@ -43,9 +42,7 @@ async function main() {
       receiver.url,
     );
     const enqueue = async (n: number) => {
-      const app = makePool(db.appUrl, options.tenants);
-      await enqueueBenchReplies(db.admin, app, tenants, n);
-      await app.end();
+      await enqueueBenchReplies(db, tenants, n);
       await db.admin.query("vacuum analyze");
     };
 
