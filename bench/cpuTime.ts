@@ -54,7 +54,7 @@ export function postgresCpuSeconds(postmasterPid: number | undefined): number {
  * The machine's busy CPU seconds (every process, and time stolen by the hypervisor) and its
  * elapsed CPU seconds (busy + idle + I/O wait), from /proc/stat's first line.
  */
-export function machineCpuSeconds(): { busy: number; total: number } {
+function machineCpuSeconds(): { busy: number; total: number } {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
   // cpu user nice system idle iowait irq softirq steal (guest time is already in user)
   const [user, nice, system, idle, iowait, irq, softirq, steal] = line

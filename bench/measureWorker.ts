@@ -112,7 +112,7 @@ export async function measureWorkerRun(
   }
 }
 
-export async function jobCount(db: BenchDatabase): Promise<number> {
+async function jobCount(db: BenchDatabase): Promise<number> {
   const { rows } = await db.admin.query<{ n: number }>(
     "select count(*)::int as n from graphile_worker._private_jobs",
   );

@@ -8,8 +8,6 @@ export interface ReplyReceiver {
   count(): number;
   /** Receive time (ms, performance.timeOrigin-based) of the first reply carrying `text`. */
   receivedAt(text: string): number | undefined;
-  /** Resolves when `count()` reaches `n`; rejects after `timeoutMs`. */
-  waitForCount(n: number, timeoutMs: number): Promise<void>;
   /** Resolves when a reply carrying each of `texts` has come; rejects after `timeoutMs`. */
   waitForTexts(texts: readonly string[], timeoutMs: number): Promise<void>;
   reset(): void;
@@ -60,13 +58,6 @@ export async function startReplyReceiver(): Promise<ReplyReceiver> {
     url: `http://127.0.0.1:${port}`,
     count: () => received,
     receivedAt: (text) => times.get(text),
-    waitForCount(n, timeoutMs) {
-      return waitUntil(
-        () => received >= n,
-        timeoutMs,
-        () => `${n} replies, got ${received}`,
-      );
-    },
     waitForTexts(texts, timeoutMs) {
       const missing = () => texts.filter((text) => !times.has(text)).length;
       return waitUntil(
