@@ -27,6 +27,10 @@ interface Sent {
 
 /** What the rows of one batch share while it runs. */
 interface BatchState {
+  /**
+   * When this batch's sends must have ended, on this process's monotonic clock (see sendDeadline).
+   */
+  readonly sendDeadline: number;
   readonly sent: Sent[];
   /** Opened link credentials by sealed value: a batch's rows share one link. */
   readonly credentials: Map<string, string>;
@@ -37,7 +41,8 @@ interface BatchState {
  * its link (one statement), send them all at once through the provider's adapter, then mark
  * every success sent (one statement); failures are recorded row by row as they happen. The
  * sends run in parallel so that a batch, like a single row, lasts at most one send timeout
- * (OUTBOX_STALE_SENDING_MS is checked against it). No transaction is held while sending.
+ * (OUTBOX_STALE_SENDING_MS is checked against it), and never past the claim's lease (see
+ * sendDeadline). No transaction is held while sending.
  * `signal` is the worker's shutdown signal.
  * Returns one outcome per claimed row: empty when the job's row was not claimable.
  */
@@ -47,8 +52,9 @@ export async function deliverOutbox(
   job: { tenantId: string; outboxId: string },
   signal?: AbortSignal,
 ): Promise<DeliveryOutcome[]> {
+  const sendDeadline = sendDeadlineFrom(performance.now(), deps.config);
   const rows = await claimOutboxBatch(db, job.tenantId, job.outboxId, deps.config.claimBatchSize);
-  const state: BatchState = { sent: [], credentials: new Map() };
+  const state: BatchState = { sendDeadline, sent: [], credentials: new Map() };
   const outcomes = new Map<string, DeliveryOutcome>();
   const settled = await Promise.allSettled(
     rows.map(async (row) => {
@@ -74,6 +80,22 @@ export async function deliverOutbox(
   const failed = settled.find((result) => result.status === "rejected");
   if (failed) throw failed.reason;
   return rows.map((row) => outcomes.get(row.id) ?? "claim-lost");
+}
+
+/**
+ * The claim's lease: recovery may take the rows back OUTBOX_STALE_SENDING_MS after the claim's
+ * transaction began, which was no earlier than `claimRequestedAt`. A send must end before then,
+ * with half of the margin between the stale timeout and the send timeout kept for recording
+ * outcomes. Normally the send timeout ends sooner; after a stall between claim and send (a slow
+ * claim, a blocked event loop) this deadline does, so that a request never reaches a provider
+ * after recovery has handed its row to another worker, which would not know the answer.
+ */
+function sendDeadlineFrom(
+  claimRequestedAt: number,
+  config: Pick<DeliveryDeps["config"], "staleSendingMs" | "sendTimeoutMs">,
+): number {
+  const keptForMarks = (config.staleSendingMs - config.sendTimeoutMs) / 2;
+  return claimRequestedAt + config.staleSendingMs - keptForMarks;
 }
 
 /** Sends one claimed row; a success is queued on `state.sent` for the batch's mark (undefined). */
@@ -116,7 +138,7 @@ async function deliverRow(
 
   let providerMessageId: string;
   try {
-    providerMessageId = await send(deps, row, state.credentials, signal);
+    providerMessageId = await send(deps, row, state, signal);
   } catch (thrown) {
     const error = toDeliveryError(thrown);
     const elapsed = performance.now() - started;
@@ -129,9 +151,16 @@ async function deliverRow(
 async function send(
   deps: DeliveryDeps,
   row: ClaimedRow,
-  opened: Map<string, string>,
+  state: BatchState,
   shutdown?: AbortSignal,
 ) {
+  const timeoutMs = Math.min(deps.config.sendTimeoutMs, state.sendDeadline - performance.now());
+  if (timeoutMs < 1) {
+    throw new DeliveryError("transient", "not sent: the claim's lease ran out before the send", {
+      providerCode: "LeaseExpired",
+    });
+  }
+  const opened = state.credentials;
   let credentials: string | null = null;
   if (row.sealedCredentials) {
     try {
@@ -144,7 +173,7 @@ async function send(
       );
     }
   }
-  const timeout = AbortSignal.timeout(deps.config.sendTimeoutMs);
+  const timeout = AbortSignal.timeout(Math.ceil(timeoutMs));
   const signal = shutdown ? AbortSignal.any([timeout, shutdown]) : timeout;
   const result = await deps.adapters(row.provider).send(
     {

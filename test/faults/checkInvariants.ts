@@ -135,6 +135,7 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
   const lost: string[] = [];
   const unexplained: string[] = [];
   const undercut: string[] = [];
+  const answeredAfterTimeout: string[] = [];
   const permanentWithoutCause: string[] = [];
   let duplicateRows = 0;
   let extraCopies = 0;
@@ -162,6 +163,13 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
       if (limited.fault !== "rateLimited" || limited.retryAfterMs === undefined) continue;
       const gap = received[i + 1]!.request.receivedAt.getTime() - limited.answeredAt;
       if (gap < limited.retryAfterMs - 2) {
+        const unheard = heardByNoOne(limited, attemptsByRow.get(row.id) ?? []);
+        if (unheard) {
+          answeredAfterTimeout.push(
+            `${row.id}: attempt ${unheard.attempt_number} timed out after ${unheard.duration_ms} ms; the fake read it ${limited.request.receivedAt.getTime() - unheard.started_at.getTime()} ms after it started`,
+          );
+          continue;
+        }
         // The evidence: every receipt (ms from the first) and every recorded attempt of the row.
         const first = received[0]!.request.receivedAt.getTime();
         const timeline = received
@@ -207,6 +215,9 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
       duplicateRows,
       duplicateCopies: extraCopies,
       deadButDelivered,
+      // 429s with an undercut that no worker heard: the fake read the request after the
+      // worker's send timeout had ended it (a late reader, e.g. a stalled fake). Not a violation.
+      retryAfterAnsweredAfterTimeout: limit(answeredAfterTimeout, 5),
       maxAttemptCount: Math.max(0, ...outbox.map((r) => r.attempt_count)),
       maxSendingMs: Math.max(0, ...durations),
       // A live worker's longest claim-to-mark: beyond OUTBOX_STALE_SENDING_MS recovery takes it.
@@ -220,6 +231,26 @@ export function checkInvariants(input: InvariantInput): InvariantResult {
       ),
     },
   };
+}
+
+/**
+ * The attempt a 429 answered, when that attempt ended in the worker's own send timeout: the
+ * worker then never received the answer, so it could not honour its Retry-After. The attempt is
+ * the row's last one to start before the fake read the request, and the fake must have read it
+ * only after the attempt had ended; anything else (an attempt that recorded the 429, an
+ * abandoned one whose live worker may have heard it) stays a violation.
+ */
+function heardByNoOne(limited: Receipt, attempts: readonly AttemptRow[]): AttemptRow | undefined {
+  const readAt = limited.request.receivedAt.getTime();
+  let attempt: AttemptRow | undefined;
+  for (const candidate of attempts) {
+    const startedAt = candidate.started_at.getTime();
+    if (startedAt <= readAt && (!attempt || startedAt > attempt.started_at.getTime())) {
+      attempt = candidate;
+    }
+  }
+  if (attempt?.provider_code !== "TimeoutError") return undefined;
+  return attempt.started_at.getTime() + attempt.duration_ms <= readAt ? attempt : undefined;
 }
 
 /** The Standard Webhooks signature checked as of the moment it arrived. */

@@ -30,6 +30,9 @@ export interface AttemptRow {
   outcome: string;
   error_class: string | null;
   ambiguous: boolean;
+  /** ECONNREFUSED, TimeoutError (the worker's own send timeout ended the request)… */
+  provider_code: string | null;
+  started_at: Date;
   duration_ms: number;
 }
 
@@ -57,7 +60,7 @@ export async function readOutboxSnapshot(
     [ids],
   );
   const attempts = await admin.query<AttemptRow>(
-    `select outbox_id, attempt_number, outcome, error_class, ambiguous,
+    `select outbox_id, attempt_number, outcome, error_class, ambiguous, provider_code, started_at,
        round(extract(epoch from (finished_at - started_at)) * 1000)::int as duration_ms
      from public.channel_outbox_attempts where tenant_id = any($1)`,
     [ids],

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { defaultInboundProviders } from "../../../src/providers/inboundProvider.ts";
 import { startFaultStack } from "../faultStack.ts";
 import { createFaultTenants } from "../faultTenants.ts";
@@ -61,6 +62,10 @@ export async function stormScenario(context: ScenarioContext): Promise<ScenarioR
     postgresRestarts: database.canRestart ? 1 : 0,
   };
   const stack = await startFaultStack(database, { workers: size.workers, random });
+  // The fakes run in this process: a stall here delays when they read requests (see
+  // retryAfterAnsweredAfterTimeout), so the longest one is reported.
+  const harnessDelay = monitorEventLoopDelay({ resolution: 20 });
+  harnessDelay.enable();
   try {
     const links = await createFaultTenants(database.admin, {
       secretsKey: database.secretsKey,
@@ -155,11 +160,13 @@ export async function stormScenario(context: ScenarioContext): Promise<ScenarioR
         workerUnexpectedExitSamples: stack.workers.unexpectedExits.slice(0, 3),
         reconciler: stack.reconciler,
         postgresRestartDownMs: restart.downMs,
+        harnessMaxEventLoopDelayMs: Math.round(harnessDelay.max / 1e6),
         firstSentAfterPostgresRestartMs: firstSentAfterRestart?.rows[0]?.ms ?? undefined,
       },
       violations,
     };
   } finally {
+    harnessDelay.disable();
     await stack.stop();
   }
 }
