@@ -15,6 +15,8 @@ import { postmasterOf } from "./cpuTime.ts";
 export interface BenchDatabase {
   readonly source: "embedded" | "BENCH_DATABASE_URL";
   readonly serverVersion: string;
+  /** The server's shared_buffers (item 6 depends on it, see BENCHMARKS.md). */
+  readonly sharedBuffers: string;
   /** The server's postmaster, when it runs on this machine: its CPU time is measured. */
   readonly postmasterPid: number | undefined;
   /** Superuser on the bench database: fixtures, resets and counting only. */
@@ -35,8 +37,21 @@ export const BENCH_ROLES = {
   lookup: "valinor_bench_lookup",
 };
 
-/** Embedded PostgreSQL in a temporary folder (or BENCH_DATABASE_URL), roles set up, migrated. */
-export async function openBenchDatabase(databaseUrl: string | undefined): Promise<BenchDatabase> {
+/**
+ * The embedded server's shared_buffers unless a script is given another: room for item 6's
+ * history-sized indexes, as a production server on a machine this size would have (stock
+ * initdb's 128 MB holds them only partly; BENCHMARKS.md item 6 compares the two).
+ */
+export const BENCH_SHARED_BUFFERS = "1GB";
+
+/**
+ * Embedded PostgreSQL in a temporary folder, with `sharedBuffers` (or BENCH_DATABASE_URL, with
+ * its own settings), roles set up, migrated.
+ */
+export async function openBenchDatabase(
+  databaseUrl: string | undefined,
+  sharedBuffers = BENCH_SHARED_BUFFERS,
+): Promise<BenchDatabase> {
   let rootUrl: string;
   let stopServer = async () => {};
   if (databaseUrl) {
@@ -47,6 +62,7 @@ export async function openBenchDatabase(databaseUrl: string | undefined): Promis
       dir,
       port: await freePort(),
       logger: makeLogger("warn"),
+      settings: { shared_buffers: sharedBuffers },
     });
     rootUrl = embedded.rootUrl;
     stopServer = async () => {
@@ -61,7 +77,10 @@ export async function openBenchDatabase(databaseUrl: string | undefined): Promis
   const roles = rolesFromUrls({ ownerUrl, appUrl, lookupRole: BENCH_ROLES.lookup });
   const root = new pg.Client({ connectionString: rootUrl });
   await root.connect();
-  const serverVersion = (await root.query<{ v: string }>("select version() as v")).rows[0]!.v;
+  const { rows: server } = await root.query<{ version: string; shared_buffers: string }>(
+    "select version() as version, current_setting('shared_buffers') as shared_buffers",
+  );
+  const serverVersion = server[0]!.version;
   await root.query(`drop database if exists ${DATABASE} with (force)`);
   await root.end();
   await setupDatabase(rootUrl, roles);
@@ -72,6 +91,7 @@ export async function openBenchDatabase(databaseUrl: string | undefined): Promis
   return {
     source: databaseUrl ? "BENCH_DATABASE_URL" : "embedded",
     serverVersion,
+    sharedBuffers: server[0]!.shared_buffers,
     postmasterPid: postmasterOf(rows[0]!.pid),
     superUrl,
     ownerUrl,

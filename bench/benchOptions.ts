@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { BENCH_SHARED_BUFFERS } from "./benchDatabase.ts";
 
 export interface BenchOptions {
   readonly jobs: number;
@@ -12,16 +13,19 @@ export interface BenchOptions {
   readonly claimSamples: number;
   readonly quick: boolean;
   readonly databaseUrl: string | undefined;
+  /** The embedded server's shared_buffers (not used with BENCH_DATABASE_URL). */
+  readonly sharedBuffers: string;
   readonly output: string;
   /** Env for every Valinor process: WORKER_*, OUTBOX_*, DATABASE_POOL_SIZE, LOG_LEVEL. */
   readonly valinorEnv: Readonly<Record<string, string>>;
 }
 
 const usage = `npm run bench -- [--quick] [--jobs N] [--replies N] [--concurrency C]
-  [--ingest-seconds S] [--latency-rate R] [--latency-seconds S] [--history N] [--out FILE]
+  [--ingest-seconds S] [--latency-rate R] [--latency-seconds S] [--history N]
+  [--shared-buffers SIZE] [--out FILE]
 Valinor settings come from the environment as in production (WORKER_*, OUTBOX_*,
 DATABASE_POOL_SIZE, LOG_LEVEL; default LOG_LEVEL=warn). BENCH_DATABASE_URL: a superuser
-URL to use instead of embedded PostgreSQL.`;
+URL to use instead of embedded PostgreSQL (whose shared_buffers, default 1GB, --shared-buffers sets).`;
 
 const passedThrough = /^(WORKER_|OUTBOX_|DATABASE_POOL_SIZE$|LOG_LEVEL$|AGENT_)/;
 
@@ -37,6 +41,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       "latency-rate": { type: "string" },
       "latency-seconds": { type: "string" },
       history: { type: "string" },
+      "shared-buffers": { type: "string" },
       out: { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -70,6 +75,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     tenants: 10,
     claimSamples: quick ? 200 : 1_000,
     databaseUrl: env.BENCH_DATABASE_URL,
+    sharedBuffers: values["shared-buffers"] ?? BENCH_SHARED_BUFFERS,
     output: values.out ?? "bench/results/last.json",
     valinorEnv,
   };

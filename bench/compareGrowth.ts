@@ -1,4 +1,4 @@
-// `node bench/compareGrowth.ts [--replies N] [--history N]`: bench item 6's delivery runs
+// `node bench/compareGrowth.ts [--replies N] [--history N] [--shared-buffers SIZE]`: bench item 6's delivery runs
 // interleaved on one database — no history, then N historical `sent` rows twice, then no history
 // again (the history truncated) — to tell the cost of history from the run-to-run noise of a
 // shared machine. Prints the rate, the CPU per reply of each run, and PostgreSQL's WAL and
@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { makeSecretBox } from "../src/crypto/secretBox.ts";
-import { openBenchDatabase } from "./benchDatabase.ts";
+import { BENCH_SHARED_BUFFERS, openBenchDatabase } from "./benchDatabase.ts";
 import { createBenchTenants, enqueueBenchReplies, insertHistory } from "./benchFixtures.ts";
 import { machineBusyMeter } from "./cpuTime.ts";
 import { startDatabaseWork } from "./databaseWork.ts";
@@ -20,13 +20,15 @@ async function main() {
     options: {
       replies: { type: "string", default: "20000" },
       history: { type: "string", default: "1000000" },
+      "shared-buffers": { type: "string", default: BENCH_SHARED_BUFFERS },
     },
   });
   const replies = Number(values.replies);
   const history = Number(values.history);
   const secretsKey = randomBytes(32).toString("base64");
   const env = { LOG_LEVEL: "warn", SECRETS_KEY: secretsKey };
-  const db = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
+  const db = await openBenchDatabase(process.env.BENCH_DATABASE_URL, values["shared-buffers"]);
+  console.log(`shared_buffers ${db.sharedBuffers}`);
   const receiver = await startReplyReceiver();
   try {
     const tenants = await createBenchTenants(db.admin, makeSecretBox(secretsKey), 10, receiver.url);

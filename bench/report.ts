@@ -14,6 +14,7 @@ export interface BenchResults {
     readonly memoryGb: number;
     readonly postgres: string;
     readonly database: string;
+    readonly sharedBuffers: string;
     readonly node: string;
     readonly loadAverageBefore: number[];
     readonly loadAverageAfter: number[];
@@ -148,7 +149,7 @@ export function formatTable(r: BenchResults): string {
     [
       "6. grown ÷ empty delivery rate",
       `${g.deliveryRatio}`,
-      `goal ≥ 0.9: ${goal(g.deliveryRatio >= 0.9)}`,
+      `goal ≥ 0.9: ${goal(g.deliveryRatio >= 0.9)}; CPU per reply ${round2(cpuMs(g.empty.delivery.cpu))} → ${round2(cpuMs(g.grown.delivery.cpu))} ms (postgres ${g.empty.delivery.cpu.msPerUnit.postgres} → ${g.grown.delivery.cpu.msPerUnit.postgres}); shared_buffers ${r.machine.sharedBuffers}`,
     ],
     [
       "6. retention (retainOutbox)",

@@ -31,10 +31,12 @@ async function main() {
     `bench: ${options.quick ? "quick" : "full"} run, settings ${JSON.stringify(options.valinorEnv)}`,
   );
 
-  const db = await openBenchDatabase(options.databaseUrl);
+  const db = await openBenchDatabase(options.databaseUrl, options.sharedBuffers);
   const receiver = await startReplyReceiver();
   try {
-    log(`database: ${db.source}, ${db.serverVersion.split(" on ")[0]}`);
+    log(
+      `database: ${db.source}, ${db.serverVersion.split(" on ")[0]}, shared_buffers ${db.sharedBuffers}`,
+    );
     const tenants = await createBenchTenants(
       db.admin,
       makeSecretBox(secretsKey),
@@ -155,6 +157,7 @@ async function main() {
         memoryGb: round(totalmem() / 1024 ** 3, 1),
         postgres: db.serverVersion.split(" on ")[0] ?? db.serverVersion,
         database: db.source,
+        sharedBuffers: db.sharedBuffers,
         node: process.version,
         loadAverageBefore: loadBefore.map((v) => round(v, 2)),
         loadAverageAfter: loadavg().map((v) => round(v, 2)),

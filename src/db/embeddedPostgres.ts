@@ -45,6 +45,8 @@ export async function startEmbeddedPostgres(options: {
   dir: string;
   port: number;
   logger: Logger;
+  /** Server settings for this start (`-c name=value`), e.g. shared_buffers. */
+  settings?: Readonly<Record<string, string>>;
 }): Promise<EmbeddedDatabase & { credentials: Credentials }> {
   const base = resolve(options.dir);
   const dataDir = join(base, "data");
@@ -70,7 +72,10 @@ export async function startEmbeddedPostgres(options: {
     "-l",
     join(dataDir, "server.log"),
     "-o",
-    `-p ${options.port} -c listen_addresses=127.0.0.1`,
+    [
+      `-p ${options.port} -c listen_addresses=127.0.0.1`,
+      ...Object.entries(options.settings ?? {}).map(([name, value]) => `-c ${name}=${value}`),
+    ].join(" "),
   );
   const rootUrl = embeddedRootUrl(credentials, options.port);
   log.info({ port: options.port, dataDir }, "embedded PostgreSQL started");
