@@ -54,6 +54,8 @@ export async function measureGrowth(
     await db.resetWork();
     const point = async (historyRows: number): Promise<GrowthPoint> => {
       await enqueueBenchReplies(db, tenants, options.replies);
+      // As item 2 (and compareGrowth) prepare theirs: fresh statistics, hint bits set.
+      await db.admin.query("vacuum analyze");
       const delivery = await measureWorkerRun(db, env, "valinor", options.replies);
       await clearActiveWork(db);
       const claim = await claimLatency(db, owner, tenants, options.claimSamples);
