@@ -15,7 +15,7 @@ import { postmasterOf } from "./cpuTime.ts";
 export interface BenchDatabase {
   readonly source: "embedded" | "BENCH_DATABASE_URL";
   readonly serverVersion: string;
-  /** The server's shared_buffers (item 6 depends on it, see BENCHMARKS.md). */
+  /** The server's shared_buffers, reported with the results (item 6 reads history through it). */
   readonly sharedBuffers: string;
   /** The server's postmaster, when it runs on this machine: its CPU time is measured. */
   readonly postmasterPid: number | undefined;
@@ -38,19 +38,12 @@ export const BENCH_ROLES = {
 };
 
 /**
- * The embedded server's shared_buffers unless a script is given another: room for item 6's
- * history-sized indexes, as a production server on a machine this size would have (stock
- * initdb's 128 MB holds them only partly; BENCHMARKS.md item 6 compares the two).
- */
-export const BENCH_SHARED_BUFFERS = "1GB";
-
-/**
- * Embedded PostgreSQL in a temporary folder, with `sharedBuffers` (or BENCH_DATABASE_URL, with
- * its own settings), roles set up, migrated.
+ * Embedded PostgreSQL in a temporary folder, with stock initdb settings or the given
+ * `sharedBuffers` (or BENCH_DATABASE_URL, with its own settings), roles set up, migrated.
  */
 export async function openBenchDatabase(
   databaseUrl: string | undefined,
-  sharedBuffers = BENCH_SHARED_BUFFERS,
+  sharedBuffers?: string,
 ): Promise<BenchDatabase> {
   let rootUrl: string;
   let stopServer = async () => {};
@@ -62,7 +55,7 @@ export async function openBenchDatabase(
       dir,
       port: await freePort(),
       logger: makeLogger("warn"),
-      settings: { shared_buffers: sharedBuffers },
+      settings: sharedBuffers ? { shared_buffers: sharedBuffers } : {},
     });
     rootUrl = embedded.rootUrl;
     stopServer = async () => {

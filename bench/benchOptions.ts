@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { BENCH_SHARED_BUFFERS } from "./benchDatabase.ts";
 
 export interface BenchOptions {
   readonly jobs: number;
@@ -13,8 +12,8 @@ export interface BenchOptions {
   readonly claimSamples: number;
   readonly quick: boolean;
   readonly databaseUrl: string | undefined;
-  /** The embedded server's shared_buffers (not used with BENCH_DATABASE_URL). */
-  readonly sharedBuffers: string;
+  /** The embedded server's shared_buffers (default: initdb's; not used with BENCH_DATABASE_URL). */
+  readonly sharedBuffers: string | undefined;
   readonly output: string;
   /** Env for every Valinor process: WORKER_*, OUTBOX_*, DATABASE_POOL_SIZE, LOG_LEVEL. */
   readonly valinorEnv: Readonly<Record<string, string>>;
@@ -25,7 +24,7 @@ const usage = `npm run bench -- [--quick] [--jobs N] [--replies N] [--concurrenc
   [--shared-buffers SIZE] [--out FILE]
 Valinor settings come from the environment as in production (WORKER_*, OUTBOX_*,
 DATABASE_POOL_SIZE, LOG_LEVEL; default LOG_LEVEL=warn). BENCH_DATABASE_URL: a superuser
-URL to use instead of embedded PostgreSQL (whose shared_buffers, default 1GB, --shared-buffers sets).`;
+URL to use instead of embedded PostgreSQL (stock initdb settings; --shared-buffers sets that one).`;
 
 const passedThrough = /^(WORKER_|OUTBOX_|DATABASE_POOL_SIZE$|LOG_LEVEL$|AGENT_)/;
 
@@ -75,7 +74,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     tenants: 10,
     claimSamples: quick ? 200 : 1_000,
     databaseUrl: env.BENCH_DATABASE_URL,
-    sharedBuffers: values["shared-buffers"] ?? BENCH_SHARED_BUFFERS,
+    sharedBuffers: values["shared-buffers"],
     output: values.out ?? "bench/results/last.json",
     valinorEnv,
   };

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { makeSecretBox } from "../src/crypto/secretBox.ts";
-import { BENCH_SHARED_BUFFERS, openBenchDatabase } from "./benchDatabase.ts";
+import { openBenchDatabase } from "./benchDatabase.ts";
 import { createBenchTenants, enqueueBenchReplies, insertHistory } from "./benchFixtures.ts";
 import { machineBusyMeter } from "./cpuTime.ts";
 import { startDatabaseWork } from "./databaseWork.ts";
@@ -20,7 +20,7 @@ async function main() {
     options: {
       replies: { type: "string", default: "20000" },
       history: { type: "string", default: "1000000" },
-      "shared-buffers": { type: "string", default: BENCH_SHARED_BUFFERS },
+      "shared-buffers": { type: "string" },
     },
   });
   const replies = Number(values.replies);

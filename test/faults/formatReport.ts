@@ -11,6 +11,7 @@ const headline = [
   "lost",
   "crossTenantDeliveries",
   "duplicateRows",
+  "retryAfterAnsweredAfterTimeout",
   "maxAttemptCount",
   "maxSendingMs",
   "attemptsByOutcome",
