@@ -65,6 +65,15 @@ function attempt(number: number, fields: Partial<AttemptRow> & { startedAt: numb
   };
 }
 
+/** Attempt 1 ended by the worker's own send timeout, recorded `durationMs` after it started. */
+const timedOut = (startedAt: number, durationMs: number) =>
+  attempt(1, {
+    ambiguous: true,
+    provider_code: "TimeoutError",
+    startedAt,
+    duration_ms: durationMs,
+  });
+
 function check(first: AttemptRow) {
   return checkInvariants({
     snapshot: {
@@ -109,26 +118,12 @@ describe("checkInvariants: Retry-After", () => {
   });
 
   it("fails it when the fake read the request before the timed-out attempt was recorded", () => {
-    const result = check(
-      attempt(1, {
-        ambiguous: true,
-        provider_code: "TimeoutError",
-        startedAt: t0 - 2_000,
-        duration_ms: 2_050,
-      }),
-    );
+    const result = check(timedOut(t0 - 2_000, 2_050));
     expect(result.violations).toEqual([expect.stringMatching(/^Retry-After undercut \(1\)/)]);
   });
 
   it("counts, and does not fail, a 429 the fake answered after the worker's send timeout ended the request", () => {
-    const result = check(
-      attempt(1, {
-        ambiguous: true,
-        provider_code: "TimeoutError",
-        startedAt: t0 - 2_100,
-        duration_ms: 2_040,
-      }),
-    );
+    const result = check(timedOut(t0 - 2_100, 2_040));
     expect(result.violations).toEqual([]);
     expect(result.figures.retryAfterAnsweredAfterTimeout).toEqual([
       "row-1: attempt 1 timed out after 2040 ms; the fake read it 2100 ms after it started",
