@@ -14,6 +14,7 @@ import { clearActiveWork } from "./measureGrowth.ts";
 import { measureWorkerRun } from "./measureWorker.ts";
 import { startReplyReceiver } from "./replyReceiver.ts";
 import { runScript } from "./runScript.ts";
+import { round } from "./stats.ts";
 
 async function main() {
   const { values } = parseArgs({
@@ -42,7 +43,7 @@ async function main() {
       const perReply = await work(replies);
       await clearActiveWork(db);
       console.log(
-        `${label}: ${delivery.perSecond} replies/s, CPU ms/reply ${JSON.stringify(delivery.cpu.msPerUnit)}, CPU bound ${delivery.cpu.boundPerSecond}/s, machine busy ${machineBusy}`,
+        `${label}: ${delivery.perSecond} replies/s, CPU ms/reply ${JSON.stringify(delivery.cpu.msPerUnit)}, CPU bound ${delivery.cpu.boundPerSecond}/s, machine busy ${round(machineBusy, 2)}`,
       );
       const { topIndexes, ...totals } = perReply;
       console.log(`  PostgreSQL per reply: ${JSON.stringify(totals)}`);

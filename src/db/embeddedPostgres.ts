@@ -45,7 +45,7 @@ export async function startEmbeddedPostgres(options: {
   dir: string;
   port: number;
   logger: Logger;
-  /** Server settings for this start (`-c name=value`), e.g. shared_buffers. */
+  /** Server settings for this start (`-c name=value`, values without spaces), e.g. shared_buffers. */
   settings?: Readonly<Record<string, string>>;
 }): Promise<EmbeddedDatabase & { credentials: Credentials }> {
   const base = resolve(options.dir);
